@@ -1,0 +1,1 @@
+namespace Releasy.ServiceDefaults; internal static class X {}

@@ -1,0 +1,1 @@
+namespace Releasy.Api.Tests; public class T { [Fact] public void A() {} }
