@@ -1,1 +1,13 @@
-var b = WebApplication.CreateBuilder(args); var a = b.Build(); a.Run();
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddReleasyProxy();
+
+var app = builder.Build();
+
+app.UseProxyErrorEnvelope();
+app.UseRateLimiter();
+app.MapDefaultEndpoints();
+app.MapReleasyProxy();
+
+app.Run();

@@ -1,0 +1,85 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Releasy.Proxy;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>The proxy's wiring, so <c>Program.cs</c> stays a table of contents.</summary>
+public static class ProxyApplicationExtensions
+{
+    public const string ReverseProxySection = "ReverseProxy";
+
+    public static WebApplicationBuilder AddReleasyProxy(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var proxyConfig = builder.Configuration.GetSection(ReverseProxySection);
+        if (!proxyConfig.GetSection("Routes").GetChildren().Any())
+        {
+            // Without this the proxy would start and answer 404 to everything.
+            throw new InvalidOperationException(
+                $"No routes under '{ReverseProxySection}:Routes'. Run the proxy from its project or output directory " +
+                $"(content root '{builder.Environment.ContentRootPath}' has no appsettings.json with routes).");
+        }
+
+        services.AddOptions<ProxyListenOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.BindAddress = configuration[BindAddress.Variable] ?? BindAddress.Default;
+                configuration.GetSection(ProxyListenOptions.TlsSection).Bind(options);
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProxyLimitsOptions>().BindConfiguration(ProxyLimitsOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProxyRateLimitOptions>().BindConfiguration(ProxyRateLimitOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, ProxyKestrelSetup>();
+
+        // LoadFromConfig watches the configuration's reload token: a changed appsettings.json applies live.
+        services.AddReverseProxy()
+            .LoadFromConfig(proxyConfig)
+            .AddConfigFilter<ServiceDiscoveryConfigFilter>();
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(ProxyRateLimitOptions.PolicyName, PerClientWindow);
+            limiter.OnRejected = (context, ct) => new ValueTask(
+                ProxyErrors.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, ProxyErrors.TooManyRequestsMessage, ct));
+        });
+        return builder;
+    }
+
+    public static WebApplication UseProxyErrorEnvelope(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<ProxyErrorEnvelopeMiddleware>();
+        return app;
+    }
+
+    /// <summary>Maps the configured routes; <c>/health</c> and <c>/alive</c> are the proxy's own and never forwarded.</summary>
+    public static WebApplication MapReleasyProxy(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(IdempotentRetry.InvokeAsync);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        }).RequireRateLimiting(ProxyRateLimitOptions.PolicyName);
+        return app;
+    }
+
+    private static RateLimitPartition<string> PerClientWindow(HttpContext context)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptions<ProxyRateLimitOptions>>().Value;
+        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.PermitLimit,
+            Window = TimeSpan.FromSeconds(options.WindowSeconds),
+            QueueLimit = 0,
+        });
+    }
+}
