@@ -1,1 +1,31 @@
-var b = WebApplication.CreateBuilder(args); var a = b.Build(); a.Run();
+using Releasy.Api;
+using Releasy.Api.Customers;
+using Releasy.Api.Http;
+using Releasy.Api.Meta;
+using Releasy.Api.Options;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddServiceDefaults();
+    builder.AddApplicationServices();
+
+    var app = builder.Build();
+    app.UseApiErrorHandling();
+    app.UseRouting();
+    app.UseStrictRouting();
+
+    app.MapDefaultEndpoints();
+    app.MapMetaApi();
+    app.MapCustomersApi();
+
+    await app.RunAsync();
+}
+catch (Exception ex) when (ex.GetBaseException() is StartupException startup)
+{
+    // One clear line, as the original printed it, and a non-zero exit.
+    await Console.Error.WriteLineAsync($"Error: \"{startup.Message}\"");
+    return 1;
+}
+
+return 0;

@@ -1,0 +1,183 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Releasy.Api.Audit;
+using Releasy.Api.Data;
+using Releasy.Api.Data.Entities;
+using Releasy.Api.Http;
+
+namespace Releasy.Api.Auth;
+
+/// <summary>
+/// Customer API key authentication in the contract's exact order (2.7.2). Every outcome writes an
+/// <c>api_key.auth</c> audit event; success also stamps <c>last_used_at</c>, in the same save.
+/// </summary>
+public sealed partial class ApiKeyAuthenticator(
+    ReleasyDbContext db, SecretHasher hasher, VerifiedKeyCache cache, TimeProvider clock, ILogger<ApiKeyAuthenticator> logger)
+{
+    private const string ArgonPrefix = "$argon2";
+
+    public async Task<ApiKeyAuthResult> AuthenticateAsync(string? presented, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        if (presented is null)
+        {
+            return await RejectAsync(null, "missing_header", now, ct);
+        }
+
+        var prefix = SecretHasher.LookupPrefix(presented);
+        List<Candidate> candidates;
+        try
+        {
+            candidates = await db.ApiKeys
+                .Where(k => k.KeyPrefix == prefix)
+                .Join(db.Customers, k => k.CustomerId, c => c.Id, (k, c) => new Candidate(k, c.SuspendedAt))
+                .ToListAsync(ct);
+        }
+        catch (DbException ex)
+        {
+            LogDatabaseFailure(logger, ex, prefix);
+            return ApiKeyAuthResult.Failure(ApiError.Internal("api key lookup failed"));
+        }
+
+        var fingerprint = hasher.Sha256Hex(presented);
+        var (match, legacy) = FindMatch(candidates, presented, fingerprint);
+        if (match is null)
+        {
+            return await RejectAsync(null, "not_found", now, ct);
+        }
+
+        var key = match.Key;
+        var reason = match.SuspendedAt is not null ? "suspended"
+            : key.RevokedAt is not null ? "revoked"
+            : key.ExpiresAt is { } expires && expires <= now ? "expired"
+            : null;
+        if (reason is not null)
+        {
+            return await RejectAsync(key, reason, now, ct);
+        }
+
+        if (ParseScopes(key.Scopes) is not { } scopes)
+        {
+            return await RejectAsync(key, "invalid_scopes", now, ct);
+        }
+
+        return await AcceptAsync(key, legacy ? hasher.HashApiKey(presented) : null, scopes, now, ct);
+    }
+
+    private (Candidate? Match, bool Legacy) FindMatch(List<Candidate> candidates, string presented, string fingerprint)
+    {
+        foreach (var candidate in candidates)
+        {
+            var stored = candidate.Key.KeyHash;
+            if (stored.StartsWith(ArgonPrefix, StringComparison.Ordinal))
+            {
+                if (cache.IsVerified(fingerprint, candidate.Key.Id, stored) || hasher.VerifyApiKey(stored, presented))
+                {
+                    cache.Remember(fingerprint, candidate.Key.Id, stored);
+                    return (candidate, false);
+                }
+            }
+            else if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(fingerprint)))
+            {
+                return (candidate, true);
+            }
+        }
+
+        return (null, false);
+    }
+
+    private async Task<ApiKeyAuthResult> AcceptAsync(ApiKey key, string? upgradedHash, List<string> scopes, long now, CancellationToken ct)
+    {
+        if (upgradedHash is not null)
+        {
+            key.KeyHash = upgradedHash;
+        }
+
+        key.LastUsedAt = now;
+        db.AuditEvents.Add(ApiKeyAuthAudit.Create(key.CustomerId, key.Id, accepted: true, "ok", now));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The key vanished between lookup and update.
+            db.ChangeTracker.Clear();
+            return await RejectAsync(key, "not_found", now, ct);
+        }
+        catch (DbUpdateException ex)
+        {
+            db.ChangeTracker.Clear();
+            LogDatabaseFailure(logger, ex, key.KeyPrefix);
+            return ApiKeyAuthResult.Failure(ApiError.Internal(
+                upgradedHash is null ? "failed to update api key usage" : "failed to update api key hash"));
+        }
+
+        LogAccepted(logger, key.Id, key.CustomerId);
+        return ApiKeyAuthResult.Success(new ApiKeyPrincipal(key.Id, key.CustomerId, key.KeyType, scopes, key.ExpiresAt));
+    }
+
+    private async Task<ApiKeyAuthResult> RejectAsync(ApiKey? key, string reason, long now, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        db.AuditEvents.Add(ApiKeyAuthAudit.Create(key?.CustomerId, key?.Id, accepted: false, reason, now));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex)
+        {
+            // Audit writes are best-effort: a failed one never changes the answer.
+            db.ChangeTracker.Clear();
+            LogAuditFailure(logger, ex, reason);
+        }
+
+        LogRejected(logger, reason, key?.Id);
+        return ApiKeyAuthResult.Failure(ApiError.Unauthorized());
+    }
+
+    internal static List<string>? ParseScopes(string stored)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(stored);
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var scopes = new List<string>();
+            foreach (var item in document.RootElement.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.String)
+                {
+                    return null;
+                }
+
+                scopes.Add(item.GetString()!);
+            }
+
+            return scopes;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Candidate(ApiKey Key, long? SuspendedAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "API key database operation failed for prefix {KeyPrefix}")]
+    private static partial void LogDatabaseFailure(ILogger logger, Exception exception, string keyPrefix);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the api_key.auth audit event ({Reason})")]
+    private static partial void LogAuditFailure(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "API key {ApiKeyId} of customer {CustomerId} accepted")]
+    private static partial void LogAccepted(ILogger logger, string apiKeyId, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "API key rejected: {Reason} (key {ApiKeyId})")]
+    private static partial void LogRejected(ILogger logger, string reason, string? apiKeyId);
+}

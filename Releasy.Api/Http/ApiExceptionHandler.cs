@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Releasy.Api.Http;
+
+/// <summary>
+/// Turns binding failures into their contract errors and anything unexpected into a bare 500:
+/// no stack trace, exception text or secret ever reaches a client.
+/// </summary>
+public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var error = exception switch
+        {
+            ApiException api => api.Error,
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+                ApiError.ForStatus(bad.StatusCode, "Failed to buffer the request body: length limit exceeded"),
+            BadHttpRequestException bad => ApiError.ForStatus(bad.StatusCode, "bad request"),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
+            _ => null,
+        };
+
+        if (error is null)
+        {
+            if (!httpContext.RequestAborted.IsCancellationRequested)
+            {
+                LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            }
+
+            error = ApiError.Internal("internal error");
+        }
+
+        await error.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
+}

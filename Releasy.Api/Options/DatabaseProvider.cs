@@ -1,0 +1,7 @@
+namespace Releasy.Api.Options;
+
+public enum DatabaseProvider
+{
+    Postgres,
+    Sqlite,
+}

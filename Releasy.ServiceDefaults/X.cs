@@ -1,1 +1,0 @@
-namespace Releasy.ServiceDefaults; internal static class X {}

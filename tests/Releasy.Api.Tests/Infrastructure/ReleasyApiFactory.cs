@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Releasy.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real API, in process, over a real database, with a clock the test moves by hand.
+/// </summary>
+public sealed class ReleasyApiFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key";
+
+    /// <summary>A fixed start, so tests never depend on the machine's clock.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+
+    public TestDatabase Database => database;
+
+    public long Now => Clock.GetUtcNow().ToUnixTimeSeconds();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:releasydb", database.ConnectionString);
+        builder.UseSetting("RELEASY_ADMIN_API_KEY", AdminKey);
+        builder.UseSetting("RELEASY_PUBLIC_BASE_URL", "https://downloads.example.test");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("x-releasy-admin-key", AdminKey);
+        return client;
+    }
+
+    public HttpClient CreateApiKeyClient(string apiKey)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("x-releasy-api-key", apiKey);
+        return client;
+    }
+}

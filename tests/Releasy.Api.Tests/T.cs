@@ -1,1 +1,0 @@
-namespace Releasy.Api.Tests; public class T { [Fact] public void A() {} }
