@@ -25,7 +25,7 @@ public static class ApplicationServiceExtensions
         var services = builder.Services;
         services.AddSingleton(sp => ReleasySettings.Parse(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(TimeProvider.System);
-        services.AddHostedService<DatabaseStartupCheck>();
+        services.AddSingleton<DatabaseStartupCheck>();
         services.AddReleasyDatabase();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [MetaApi.ReadyTag]);
         services.AddApiErrorHandling();
@@ -36,5 +36,16 @@ public static class ApplicationServiceExtensions
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<IdempotencyService>();
         return builder;
+    }
+
+    /// <summary>
+    /// Validates every setting and the schema before the listener opens; a failure is a
+    /// <see cref="StartupException"/> that Program prints as one line.
+    /// </summary>
+    public static async Task CheckStartupAsync(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        _ = app.Services.GetRequiredService<ReleasySettings>();
+        await app.Services.GetRequiredService<DatabaseStartupCheck>().RunAsync(app.Lifetime.ApplicationStopping);
     }
 }

@@ -19,6 +19,7 @@ try
     app.MapMetaApi();
     app.MapCustomersApi();
 
+    await app.CheckStartupAsync();
     await app.RunAsync();
 }
 catch (Exception ex) when (ex.GetBaseException() is StartupException startup)

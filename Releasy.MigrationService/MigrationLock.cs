@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using Npgsql;
 using Releasy.Api.Data;
 using Releasy.Api.Options;
@@ -21,11 +20,9 @@ public sealed class MigrationLock : IAsyncDisposable
     public static async Task<MigrationLock> AcquireAsync(DatabaseConnection database, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(database);
-        await using var db = database.CreateContext();
-        var connectionString = db.Database.GetConnectionString()!;
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            var connection = new NpgsqlConnection(connectionString);
+            var connection = (NpgsqlConnection)database.CreateDbConnection();
             await connection.OpenAsync(ct);
             await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
             command.Parameters.AddWithValue("key", AdvisoryLockKey);
@@ -35,14 +32,21 @@ public sealed class MigrationLock : IAsyncDisposable
         }
 
         // SQLite has no advisory locks; MigrateAsync takes EF Core's __EFMigrationsLock row instead.
-        var sqlite = new SqliteConnection(connectionString);
+        var sqlite = database.CreateDbConnection();
         await sqlite.OpenAsync(ct);
         return new MigrationLock(sqlite);
     }
 
     public async ValueTask DisposeAsync()
     {
-        // Closing the session releases a PostgreSQL advisory lock.
+        if (_connection is NpgsqlConnection postgres && postgres.State == System.Data.ConnectionState.Open)
+        {
+            // Explicit, because a pooled connection's session outlives Dispose.
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@key)", postgres);
+            command.Parameters.AddWithValue("key", AdvisoryLockKey);
+            await command.ExecuteNonQueryAsync();
+        }
+
         await _connection.DisposeAsync();
     }
 }

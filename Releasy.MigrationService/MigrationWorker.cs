@@ -52,6 +52,12 @@ public sealed partial class MigrationWorker(
 
     private async Task WaitForDatabaseAsync(DatabaseConnection connection, CancellationToken ct)
     {
+        if (connection.Provider == DatabaseProvider.Sqlite)
+        {
+            // A file, not a server: nothing to wait for, and migrating creates it.
+            return;
+        }
+
         var deadline = clock.GetUtcNow().AddSeconds(options.Value.WaitSeconds);
         var delay = TimeSpan.FromSeconds(options.Value.RetryDelaySeconds);
         for (var attempt = 1; ; attempt++)

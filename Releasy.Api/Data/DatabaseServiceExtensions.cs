@@ -25,11 +25,13 @@ public sealed class DatabaseConnection : IDisposable
     private readonly SqliteConnection? _memoryKeepAlive;
     private readonly DbContextOptions<ReleasyDbContext>? _postgres;
     private readonly DbContextOptions<SqliteReleasyDbContext>? _sqlite;
+    private readonly string _connectionString;
 
     public DatabaseConnection(DatabaseOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         Provider = options.Provider;
+        _connectionString = options.ConnectionString;
         if (options.Provider == DatabaseProvider.Postgres)
         {
             _dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
@@ -48,6 +50,10 @@ public sealed class DatabaseConnection : IDisposable
     }
 
     public DatabaseProvider Provider { get; }
+
+    /// <summary>A raw connection outside EF, for session-level work such as advisory locks.</summary>
+    public System.Data.Common.DbConnection CreateDbConnection() =>
+        _dataSource is not null ? _dataSource.CreateConnection() : new SqliteConnection(_connectionString);
 
     public ReleasyDbContext CreateContext() =>
         _postgres is not null ? new ReleasyDbContext(_postgres) : new SqliteReleasyDbContext(_sqlite!);

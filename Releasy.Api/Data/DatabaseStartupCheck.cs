@@ -8,9 +8,9 @@ namespace Releasy.Api.Data;
 /// running the API on its own as the original did.
 /// </summary>
 public sealed partial class DatabaseStartupCheck(
-    IServiceProvider services, ReleasySettings settings, ILogger<DatabaseStartupCheck> logger) : IHostedService
+    IServiceProvider services, ReleasySettings settings, ILogger<DatabaseStartupCheck> logger)
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReleasyDbContext>();
@@ -46,8 +46,6 @@ public sealed partial class DatabaseStartupCheck(
             throw new StartupException($"database migration failed: {ex.Message}");
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RELEASY_MIGRATE_ON_START: applying {Count} migration(s)")]
     private static partial void LogMigrating(ILogger logger, int count);

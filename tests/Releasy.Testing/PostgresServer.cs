@@ -58,7 +58,7 @@ public static class PostgresServer
         return await PrivateInstance.StartAsync(bin);
     }
 
-    internal static string? FindServerBinaries() =>
+    public static string? FindServerBinaries() =>
         Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql")
                 .Select(d => Path.Combine(d, "bin"))
@@ -67,7 +67,7 @@ public static class PostgresServer
                 .FirstOrDefault()
             : null;
 
-    internal static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs every test suite through the real stack: PostgreSQL (a private instance on loopback), then the API
+# suite again on SQLite, with a real S3-compatible server (s3rver) for the storage tests.
+# Installs what is missing (PostgreSQL from Debian packages, s3rver from npm) when run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WORK=$(mktemp -d /tmp/releasy-test.XXXXXX)
+RESULTS="$WORK/results"
+mkdir -p "$RESULTS"
+
+log() { printf '[test] %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi
+}
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+ensure_postgres() {
+  if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
+    log "PostgreSQL server not found: installing it from Debian packages"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+  fi
+}
+
+ensure_node_tools() {
+  if [ -f tests/package.json ] && [ ! -f tests/node_modules/s3rver/bin/s3rver.js ]; then
+    if ! command -v npm >/dev/null; then
+      log "npm not found: installing Node.js from Debian packages"
+      as_root apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null
+    fi
+    log "installing test servers from npm (tests/package-lock.json)"
+    npm ci --prefix tests --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+start_postgres() {
+  local bin port
+  bin=$(pg_bin)
+  port=$(free_port)
+  PG_DIR="$WORK/pg"
+  mkdir -p "$PG_DIR"
+  PG_PASSWORD=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  echo "$PG_PASSWORD" > "$PG_DIR/pw"
+  local run=()
+  if [ "$(id -u)" -eq 0 ]; then
+    # PostgreSQL refuses to run as root.
+    chown -R postgres "$PG_DIR"
+    chmod 755 "$WORK"
+    run=(runuser -u postgres --)
+  fi
+  "${run[@]}" "$bin/initdb" -N -D "$PG_DIR/data" -U postgres --auth-host=scram-sha-256 --auth-local=trust \
+    --pwfile="$PG_DIR/pw" -E UTF8 --locale=C.UTF-8 >/dev/null
+  "${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400" start >/dev/null
+  PG_STOP=("${run[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -m fast stop)
+  export RELEASY_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Password=$PG_PASSWORD;Database=postgres"
+  log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+}
+
+cleanup() {
+  if [ -n "${PG_STOP+x}" ]; then "${PG_STOP[@]}" >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Runs one `dotnet test` and records its summary lines for the final count.
+run_tests() {
+  local name=$1; shift
+  log "running $name"
+  # The exit code is not the verdict: the summary lines are counted below, so every suite runs.
+  dotnet test "$@" --no-build --logger "console;verbosity=minimal" >"$RESULTS/$name.log" 2>&1 || true
+  grep -vE 'warning NU1603' "$RESULTS/$name.log" | grep -E '^ *(Failed |Error Message|Passed!|Failed!)|error|Aborted' | head -300 || true
+}
+
+ensure_postgres
+ensure_node_tools
+start_postgres
+
+log "building"
+if ! dotnet build Releasy.sln --nologo -v quiet >"$RESULTS/build.txt" 2>&1; then
+  grep -E ': error ' "$RESULTS/build.txt" | sort -u >&2 || cat "$RESULTS/build.txt" >&2
+  log "build failed"
+  exit 1
+fi
+
+run_tests postgres Releasy.sln
+RELEASY_TEST_DATABASE=sqlite run_tests sqlite tests/Releasy.Api.Tests
+
+passed=0; failed=0; skipped=0
+while read -r f p s; do
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+done < <(cat "$RESULTS"/*.log | grep -oE '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' \
+  | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+)/\1 \2 \3/')
+
+runs=$(cat "$RESULTS"/*.log | grep -cE '(Passed|Failed)! +- Failed' || true)
+aborted=$(cat "$RESULTS"/*.log | grep -cE 'Test Run Aborted|The active test run was aborted' || true)
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$aborted" -ne 0 ]; then
+  log "test run failed ($runs suites reported, $aborted aborted)"
+  exit 1
+fi
