@@ -1,0 +1,7 @@
+namespace Releasy.AppHost.Hosting.ApplicationModel;
+
+public enum DistributedApplicationOperation
+{
+    Run,
+    Publish,
+}

@@ -1,0 +1,3 @@
+namespace Releasy.AppHost.Hosting.ApplicationModel;
+
+public sealed record ReplicaAnnotation(int Replicas) : IResourceAnnotation;
