@@ -41,9 +41,16 @@ public static partial class ApiKeysApi
             return ApiError.BadRequest("customer_id is required");
         }
 
-        if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+        try
         {
-            return ApiError.NotFound("customer not found");
+            if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
+            {
+                return ApiError.NotFound("customer not found");
+            }
+        }
+        catch (DbException)
+        {
+            return ApiError.Internal("customer lookup failed");
         }
 
         if (NormalizeScopes(input.Scopes, out var scopes) is { } scopesError)

@@ -4,7 +4,7 @@ using Releasy.Api.Data.Entities;
 
 namespace Releasy.Api.Tests.Infrastructure;
 
-/// <summary>Customers, API keys and audit rows for the key, entitlement and audit tests, through the public API.</summary>
+/// <summary>Customers, API keys, entitlements and audit rows for the key, entitlement and audit tests, through the public API.</summary>
 public static class KeySetup
 {
     public static async Task<string> CreateCustomerAsync(HttpClient admin, string? name = null)
@@ -36,6 +36,12 @@ public static class KeySetup
 
         var body = await (await admin.PostJsonAsync("/v1/admin/keys", request.ToJsonString())).AssertOkAsync();
         return ((string)body["api_key_id"]!, (string)body["api_key"]!);
+    }
+
+    public static async Task<string> CreateEntitlementAsync(HttpClient admin, string customerId, object body)
+    {
+        var response = await admin.PostJsonAsync($"/v1/admin/customers/{customerId}/entitlements", body);
+        return (string)(await response.AssertOkAsync())["id"]!;
     }
 
     /// <summary>The audit events <paramref name="act"/> wrote, oldest first.</summary>
