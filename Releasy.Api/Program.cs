@@ -1,5 +1,8 @@
 using Releasy.Api;
+using Releasy.Api.ApiKeys;
+using Releasy.Api.Audit;
 using Releasy.Api.Customers;
+using Releasy.Api.Entitlements;
 using Releasy.Api.Http;
 using Releasy.Api.Meta;
 using Releasy.Api.Options;
@@ -18,6 +21,9 @@ try
     app.MapDefaultEndpoints();
     app.MapMetaApi();
     app.MapCustomersApi();
+    app.MapApiKeysApi();
+    app.MapEntitlementsApi();
+    app.MapAuditApi();
 
     await app.CheckStartupAsync();
     await app.RunAsync();
