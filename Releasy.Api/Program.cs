@@ -3,6 +3,7 @@ using Releasy.Api.Customers;
 using Releasy.Api.Http;
 using Releasy.Api.Meta;
 using Releasy.Api.Options;
+using Releasy.Api.Releases;
 
 try
 {
@@ -18,6 +19,7 @@ try
     app.MapDefaultEndpoints();
     app.MapMetaApi();
     app.MapCustomersApi();
+    app.MapReleasesApi();
 
     await app.RunAsync();
 }
