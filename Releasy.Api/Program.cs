@@ -6,6 +6,7 @@ using Releasy.Api.Entitlements;
 using Releasy.Api.Http;
 using Releasy.Api.Meta;
 using Releasy.Api.Options;
+using Releasy.Api.Releases;
 
 try
 {
@@ -23,6 +24,7 @@ try
     app.MapCustomersApi();
     app.MapApiKeysApi();
     app.MapEntitlementsApi();
+    app.MapReleasesApi();
     app.MapAuditApi();
 
     await app.CheckStartupAsync();
