@@ -106,7 +106,7 @@ public abstract class JwtFixtureBase(IReadOnlyDictionary<string, string?>? setti
 
     public JwtEnvironment Env => _environment ?? throw new InvalidOperationException("Fixture not initialised.");
 
-    public async Task InitializeAsync() => _environment = await JwtEnvironment.StartAsync(settings);
+    public virtual async Task InitializeAsync() => _environment = await JwtEnvironment.StartAsync(settings);
 
     public async Task DisposeAsync()
     {
