@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Releasy.Api.Auth;
+using Releasy.Api.Auth.Jwt;
 using Releasy.Api.Data;
 using Releasy.Api.Http;
 using Releasy.Api.Idempotency;
@@ -33,6 +34,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<SecretHasher>();
         services.AddSingleton<VerifiedKeyCache>();
         services.AddSingleton<OperatorAuthenticator>();
+        services.AddOperatorJwt();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<IdempotencyService>();
         return builder;

@@ -35,7 +35,7 @@ public static class AuthEndpointExtensions
             return error ?? await next(context);
         });
 
-    /// <summary>The authenticated operator's role, or null when the caller is a customer.</summary>
+    /// <summary>The authenticated operator's (highest) role, or null when the caller is a customer.</summary>
     public static OperatorRole? OperatorRoleOf(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -51,13 +51,12 @@ public static class AuthEndpointExtensions
             return error;
         }
 
-        var role = result.Role!.Value;
-        if (check.Authorize(role) is { } denied)
+        if (check.Authorize(result.Granted) is { } denied)
         {
             return denied;
         }
 
-        http.Items[RoleItem] = role;
+        http.Items[RoleItem] = result.Role!.Value;
         return null;
     }
 
