@@ -91,6 +91,11 @@ public sealed class DistributedApplication : IAsyncDisposable
     public Uri GetEndpoint(string resourceName, string endpointName = "http", int replica = 0) =>
         new(Orchestrator.Endpoints.Get(Model[resourceName], endpointName, replica).Url);
 
+    /// <summary>A parameter's value in this run, e.g. the generated admin key.</summary>
+    public string GetParameterValue(string name) =>
+        Orchestrator.Values.ResolveParameter(Model[name] as ParameterResource
+            ?? throw new InvalidOperationException($"The '{name}' resource is not a parameter."));
+
     public HttpClient CreateHttpClient(string resourceName, string endpointName = "http") =>
         new() { BaseAddress = GetEndpoint(resourceName, endpointName) };
 

@@ -8,11 +8,18 @@ public sealed class ResourceStateTracker(TextWriter output)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ResourceSnapshot> _snapshots = new(StringComparer.Ordinal);
+    private readonly List<ResourceSnapshot> _history = [];
     private TaskCompletionSource _changed = NewSignal();
 
     public IReadOnlyList<ResourceSnapshot> Snapshots
     {
         get { lock (_gate) { return [.. _snapshots.Values]; } }
+    }
+
+    /// <summary>Every state change, in order: what an operator (or a test) reads to see what happened when.</summary>
+    public IReadOnlyList<ResourceSnapshot> History
+    {
+        get { lock (_gate) { return [.. _history]; } }
     }
 
     public IReadOnlyList<ResourceSnapshot> Of(string resourceName) =>
@@ -27,6 +34,11 @@ public sealed class ResourceStateTracker(TextWriter output)
         {
             previous = _snapshots.TryGetValue(snapshot.Instance, out var old) ? old.State : null;
             _snapshots[snapshot.Instance] = snapshot;
+            if (previous != snapshot.State)
+            {
+                _history.Add(snapshot);
+            }
+
             changed = _changed;
             _changed = NewSignal();
         }

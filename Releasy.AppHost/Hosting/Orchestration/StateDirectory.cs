@@ -15,6 +15,9 @@ public sealed class StateDirectory
         Root = Path.GetFullPath(root);
     }
 
+    // Replicas resolve their environment concurrently: only one may generate a secret.
+    private static readonly Lock SecretsGate = new();
+
     public string Root { get; }
 
     public static StateDirectory From(Microsoft.Extensions.Configuration.IConfiguration configuration)
@@ -29,6 +32,14 @@ public sealed class StateDirectory
 
     /// <summary>Returns the secret stored under <paramref name="name"/>, generating and storing it (mode 600) on first use.</summary>
     public string GetOrCreateSecret(string name)
+    {
+        lock (SecretsGate)
+        {
+            return GetOrCreateSecretUnlocked(name);
+        }
+    }
+
+    private string GetOrCreateSecretUnlocked(string name)
     {
         var path = PathOf(name);
         if (File.Exists(path))
