@@ -5,6 +5,7 @@ namespace Releasy.AppHost.Tests;
 public sealed class StateDirectoryTests
 {
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void Replicas_asking_for_a_secret_at_the_same_time_all_get_the_same_one()
     {
         var state = new StateDirectory(Directory.CreateTempSubdirectory("releasy-state-").FullName);
