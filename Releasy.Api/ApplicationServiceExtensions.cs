@@ -5,6 +5,7 @@ using Releasy.Api.Http;
 using Releasy.Api.Idempotency;
 using Releasy.Api.Meta;
 using Releasy.Api.Options;
+using Releasy.Api.Storage;
 
 namespace Releasy.Api;
 
@@ -35,6 +36,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<OperatorAuthenticator>();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<IdempotencyService>();
+        services.AddArtifactStorage();
         return builder;
     }
 }

@@ -1,8 +1,11 @@
 using Releasy.Api;
+using Releasy.Api.Artifacts;
 using Releasy.Api.Customers;
+using Releasy.Api.Downloads;
 using Releasy.Api.Http;
 using Releasy.Api.Meta;
 using Releasy.Api.Options;
+using Releasy.Api.Storage;
 
 try
 {
@@ -18,6 +21,9 @@ try
     app.MapDefaultEndpoints();
     app.MapMetaApi();
     app.MapCustomersApi();
+    app.MapArtifactsApi();
+    app.MapDownloadsApi();
+    app.MapStorageApi();
 
     await app.RunAsync();
 }
