@@ -6,6 +6,7 @@ using Releasy.Api.Http;
 using Releasy.Api.Idempotency;
 using Releasy.Api.Meta;
 using Releasy.Api.Options;
+using Releasy.Api.Storage;
 
 namespace Releasy.Api;
 
@@ -37,6 +38,7 @@ public static class ApplicationServiceExtensions
         services.AddOperatorJwt();
         services.AddScoped<ApiKeyAuthenticator>();
         services.AddScoped<IdempotencyService>();
+        services.AddArtifactStorage();
         return builder;
     }
 

@@ -1,12 +1,15 @@
 using Releasy.Api;
 using Releasy.Api.ApiKeys;
+using Releasy.Api.Artifacts;
 using Releasy.Api.Audit;
 using Releasy.Api.Customers;
+using Releasy.Api.Downloads;
 using Releasy.Api.Entitlements;
 using Releasy.Api.Http;
 using Releasy.Api.Meta;
 using Releasy.Api.Options;
 using Releasy.Api.Releases;
+using Releasy.Api.Storage;
 
 try
 {
@@ -25,6 +28,9 @@ try
     app.MapApiKeysApi();
     app.MapEntitlementsApi();
     app.MapReleasesApi();
+    app.MapArtifactsApi();
+    app.MapDownloadsApi();
+    app.MapStorageApi();
     app.MapAuditApi();
 
     await app.CheckStartupAsync();

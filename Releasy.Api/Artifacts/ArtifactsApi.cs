@@ -1,0 +1,242 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Releasy.Api.Auth;
+using Releasy.Api.Data;
+using Releasy.Api.Data.Entities;
+using Releasy.Api.Http;
+using Releasy.Api.Idempotency;
+using Releasy.Api.Options;
+using Releasy.Api.Storage;
+
+namespace Releasy.Api.Artifacts;
+
+/// <summary>Artifact upload presigning and registration (contract 3.7, §0.7).</summary>
+public static partial class ArtifactsApi
+{
+    public static RouteGroupBuilder MapArtifactsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/releases/{releaseId}/artifacts").WithTags("Artifacts");
+        group.MapPost("/presign", PresignUpload).RequireOperator(RoleCheck.Publisher);
+        group.MapPost("", RegisterArtifact).RequireOperator(RoleCheck.Publisher);
+        return group;
+    }
+
+    public static Task<IResult> PresignUpload(
+        string releaseId, JsonBody<PresignArtifactRequest> body, HttpRequest request, ReleasyDbContext db,
+        IdempotencyService idempotency, ArtifactStorage storage, ReleasySettings settings, TimeProvider clock,
+        ILoggerFactory loggers, CancellationToken ct)
+    {
+        var input = body.Value;
+        var fingerprint = CanonicalJson.Fingerprint(releaseId, ("filename", input.Filename), ("platform", input.Platform));
+        return idempotency.RunAsync(request, "presign_release_artifact_upload", fingerprint, async () =>
+        {
+            if (storage.Store is not { } store)
+            {
+                return (Outcome<PresignedUpload>)ApiError.ServiceUnavailable(ArtifactStorage.NotConfiguredMessage);
+            }
+
+            var (release, lookupError) = await FindReleaseAsync(db, releaseId, ct);
+            if (release is null)
+            {
+                return lookupError!;
+            }
+
+            var filename = input.Filename.Trim();
+            if (filename.Length == 0)
+            {
+                return ApiError.BadRequest("filename is required");
+            }
+
+            var platform = input.Platform.Trim();
+            if (platform.Length == 0)
+            {
+                return ApiError.BadRequest("platform is required");
+            }
+
+            var artifactId = Guid.NewGuid().ToString();
+            if (ObjectKeys.TryBuildPrefix(release.Product, release.Version, platform, artifactId, out var prefix) is { } keyError)
+            {
+                return keyError;
+            }
+
+            if (ObjectKeys.TryNormalize("filename", filename, out var normalizedFilename) is { } filenameError)
+            {
+                return filenameError;
+            }
+
+            var objectKey = prefix + normalizedFilename;
+            var lifetime = settings.Artifacts.PresignExpiresSeconds;
+            string url;
+            try
+            {
+                url = store.PresignUpload(objectKey, lifetime);
+            }
+            catch (ArtifactStoreException ex)
+            {
+                LogPresignFailed(loggers.CreateLogger(typeof(ArtifactsApi)), ex, release.Id);
+                return ApiError.Internal("failed to presign upload");
+            }
+
+            return new PresignedUpload(artifactId, objectKey, url, clock.GetUtcNow().ToUnixTimeSeconds() + lifetime);
+        }, ct);
+    }
+
+    public static Task<IResult> RegisterArtifact(
+        string releaseId, JsonBody<RegisterArtifactRequest> body, HttpRequest request, ReleasyDbContext db,
+        IdempotencyService idempotency, ArtifactStorage storage, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var input = body.Value;
+        var fingerprint = CanonicalJson.Fingerprint(releaseId, ("artifact_id", input.ArtifactId), ("object_key", input.ObjectKey),
+            ("checksum", input.Checksum), ("size", input.Size), ("platform", input.Platform));
+        return idempotency.RunAsync(request, "register_release_artifact", fingerprint, async () =>
+        {
+            if (storage.Store is not { } store)
+            {
+                return (Outcome<ArtifactView>)ApiError.ServiceUnavailable(ArtifactStorage.NotConfiguredMessage);
+            }
+
+            var (release, lookupError) = await FindReleaseAsync(db, releaseId, ct);
+            if (release is null)
+            {
+                return lookupError!;
+            }
+
+            if (Validate(input, out var artifactId) is { } invalid)
+            {
+                return invalid;
+            }
+
+            var artifact = new Artifact
+            {
+                Id = artifactId,
+                ReleaseId = release.Id,
+                ObjectKey = input.ObjectKey.Trim(),
+                Checksum = input.Checksum.Trim().ToLowerInvariant(),
+                Size = input.Size,
+                Platform = input.Platform.Trim(),
+                CreatedAt = clock.GetUtcNow().ToUnixTimeSeconds(),
+            };
+            if (ObjectKeys.TryBuildPrefix(release.Product, release.Version, artifact.Platform, artifact.Id, out var prefix) is { } keyError)
+            {
+                return keyError;
+            }
+
+            if (!artifact.ObjectKey.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return ApiError.BadRequest("object_key does not match release or platform");
+            }
+
+            if (await VerifyStoredObjectAsync(store, artifact, loggers.CreateLogger(typeof(ArtifactsApi)), ct) is { } mismatch)
+            {
+                return mismatch;
+            }
+
+            db.Artifacts.Add(artifact);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+            {
+                return ApiError.Conflict("artifact already exists");
+            }
+            catch (DbUpdateException)
+            {
+                return ApiError.Internal("failed to register artifact");
+            }
+
+            return ArtifactView.From(artifact);
+        }, ct);
+    }
+
+    /// <summary>The field rules of contract 3.7.3, in table order.</summary>
+    private static ApiError? Validate(RegisterArtifactRequest input, out string artifactId)
+    {
+        artifactId = string.Empty;
+        var rawId = input.ArtifactId.Trim();
+        if (rawId.Length == 0)
+        {
+            return ApiError.BadRequest("artifact_id is required");
+        }
+
+        if (!ArtifactIds.TryCanonicalize(rawId, out artifactId))
+        {
+            return ApiError.BadRequest("artifact_id must be a valid UUID");
+        }
+
+        if (input.Platform.Trim().Length == 0)
+        {
+            return ApiError.BadRequest("platform is required");
+        }
+
+        if (input.ObjectKey.Trim().Length == 0)
+        {
+            return ApiError.BadRequest("object_key is required");
+        }
+
+        var checksum = input.Checksum.Trim();
+        if (checksum.Length != 64 || !checksum.All(char.IsAsciiHexDigit))
+        {
+            return ApiError.BadRequest("checksum must be a 64 character hex string");
+        }
+
+        return input.Size <= 0 ? ApiError.BadRequest("size must be positive") : null;
+    }
+
+    /// <summary>§0.7: the object must exist with the declared size, and the declared checksum where the store knows it.</summary>
+    private static async Task<ApiError?> VerifyStoredObjectAsync(IArtifactStore store, Artifact artifact, ILogger logger, CancellationToken ct)
+    {
+        StoredObject? stored;
+        try
+        {
+            stored = await store.StatAsync(artifact.ObjectKey, ct);
+        }
+        catch (ArtifactStoreException ex)
+        {
+            LogStatFailed(logger, ex, artifact.Id);
+            return ApiError.Internal("failed to check artifact object");
+        }
+
+        if (stored is null)
+        {
+            return ApiError.BadRequest("artifact object not found in storage");
+        }
+
+        if (stored.Size != artifact.Size)
+        {
+            return ApiError.BadRequest("size does not match stored object");
+        }
+
+        return stored.Sha256 is { } sha256 && !string.Equals(sha256, artifact.Checksum, StringComparison.Ordinal)
+            ? ApiError.BadRequest("checksum does not match stored object")
+            : null;
+    }
+
+    private static async Task<(Release? Release, ApiError? Error)> FindReleaseAsync(ReleasyDbContext db, string releaseId, CancellationToken ct)
+    {
+        try
+        {
+            var release = await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == releaseId, ct);
+            return release is null ? (null, ApiError.NotFound("release not found")) : (release, null);
+        }
+        catch (DbException)
+        {
+            return (null, ApiError.Internal("failed to get release"));
+        }
+    }
+
+    /// <summary>Same artifact id, or same object key within the release (PostgreSQL 23505; SQLite primary key / unique).</summary>
+    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 1555 or 2067,
+        _ => false,
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Presigning an upload for release {ReleaseId} failed")]
+    private static partial void LogPresignFailed(ILogger logger, Exception exception, string releaseId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Checking the stored object of artifact {ArtifactId} failed")]
+    private static partial void LogStatFailed(ILogger logger, Exception exception, string artifactId);
+}

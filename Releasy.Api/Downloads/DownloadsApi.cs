@@ -1,0 +1,211 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Releasy.Api.Artifacts;
+using Releasy.Api.Auth;
+using Releasy.Api.Data;
+using Releasy.Api.Data.Entities;
+using Releasy.Api.Http;
+using Releasy.Api.Idempotency;
+using Releasy.Api.Options;
+using Releasy.Api.Storage;
+
+namespace Releasy.Api.Downloads;
+
+/// <summary>Download tokens: issue (contract 3.8.1) and resolve to a presigned GET (3.8.2).</summary>
+public static partial class DownloadsApi
+{
+    public static IEndpointRouteBuilder MapDownloadsApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost("/v1/downloads/token", IssueToken).WithTags("Downloads").RequireApiKey(Scopes.DownloadsToken);
+
+        // The literal wins: GET /v1/downloads/token is a 405, never a lookup of the token "token".
+        var resolve = RoutePatternFactory.Parse("/v1/downloads/{token}", defaults: null,
+            parameterPolicies: new RouteValueDictionary { ["token"] = new ExceptLiteralConstraint("token") });
+        app.Map(resolve, ResolveToken).WithTags("Downloads").WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
+        return app;
+    }
+
+    public static async Task<IResult> IssueToken(
+        JsonBody<DownloadTokenRequest> body, HttpContext context, ReleasyDbContext db, IdempotencyService idempotency,
+        SecretHasher hasher, ReleasySettings settings, TimeProvider clock, CancellationToken ct)
+    {
+        var input = body.Value;
+        var customerId = ApiKeyPrincipal.Get(context).CustomerId;
+        var rawId = input.ArtifactId.Trim();
+        if (rawId.Length == 0)
+        {
+            return ApiError.BadRequest("artifact_id is required");
+        }
+
+        if (!ArtifactIds.TryCanonicalize(rawId, out var artifactId))
+        {
+            return ApiError.BadRequest("artifact_id must be a valid UUID");
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        Artifact? artifact;
+        Release? release;
+        bool entitled;
+        try
+        {
+            artifact = await db.Artifacts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == artifactId, ct);
+            if (artifact is null)
+            {
+                return ApiError.NotFound("artifact not found");
+            }
+
+            release = await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == artifact.ReleaseId, ct);
+            if (release is null)
+            {
+                return ApiError.NotFound("release not found");
+            }
+
+            if (release.Status != Release.Published)
+            {
+                return ApiError.Forbidden("release not published");
+            }
+
+            entitled = await HasActiveEntitlementAsync(db, customerId, release.Product, now, ct);
+        }
+        catch (DbException)
+        {
+            return ApiError.Internal("failed to lookup artifact");
+        }
+
+        if (!entitled)
+        {
+            return ApiError.Forbidden("entitlement required");
+        }
+
+        var fingerprint = CanonicalJson.Fingerprint(customerId,
+            ("artifact_id", input.ArtifactId), ("purpose", input.Purpose), ("expires_in_seconds", input.ExpiresInSeconds));
+        return await idempotency.RunAsync(context.Request, "create_download_token", fingerprint, async () =>
+        {
+            var max = settings.Releasy.DownloadTokenTtlSeconds;
+            var ttl = input.ExpiresInSeconds ?? max;
+            if (ttl == 0)
+            {
+                return (Outcome<IssuedDownloadToken>)ApiError.BadRequest("expires_in_seconds must be positive");
+            }
+
+            if (ttl > max)
+            {
+                return ApiError.BadRequest($"expires_in_seconds must be <= {max}");
+            }
+
+            var token = SecretHasher.NewDownloadToken();
+            var row = new DownloadToken
+            {
+                TokenHash = hasher.Sha256Hex(token),
+                ArtifactId = artifact.Id,
+                CustomerId = customerId,
+                Purpose = string.IsNullOrWhiteSpace(input.Purpose) ? null : input.Purpose.Trim(),
+                ExpiresAt = now + ttl,
+                CreatedAt = now,
+            };
+            db.DownloadTokens.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                return ApiError.Internal("failed to create download token");
+            }
+
+            // Built from the configured base only: Host and X-Forwarded-* never shape a link.
+            return new IssuedDownloadToken(settings.Releasy.PublicBaseUrl + "/v1/downloads/" + token, row.ExpiresAt);
+        }, ct);
+    }
+
+    public static async Task<IResult> ResolveToken(
+        string token, HttpContext context, ReleasyDbContext db, SecretHasher hasher, ArtifactStorage storage,
+        TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var presented = token.Trim();
+        if (presented.Length == 0)
+        {
+            return ApiError.BadRequest("token is required");
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var hash = hasher.Sha256Hex(presented);
+        DownloadToken? row;
+        Artifact? artifact;
+        try
+        {
+            row = await db.DownloadTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
+            if (row is null)
+            {
+                return ApiError.NotFound("download token not found");
+            }
+
+            // Suspension is checked again here: a suspended customer's tokens stop working at once.
+            var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == row.CustomerId, ct);
+            if (customer is null || customer.SuspendedAt is not null)
+            {
+                return ApiError.NotFound("download token not found");
+            }
+
+            if (row.ExpiresAt <= now)
+            {
+                return ApiError.NotFound("download token expired");
+            }
+
+            artifact = await db.Artifacts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == row.ArtifactId, ct);
+            if (artifact is null)
+            {
+                return ApiError.NotFound("artifact not found");
+            }
+
+            var release = await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == artifact.ReleaseId, ct);
+            if (release is null)
+            {
+                return ApiError.NotFound("release not found");
+            }
+
+            if (release.Status != Release.Published
+                || !await HasActiveEntitlementAsync(db, row.CustomerId, release.Product, now, ct))
+            {
+                return ApiError.NotFound("release not available");
+            }
+        }
+        catch (DbException)
+        {
+            return ApiError.Internal("failed to lookup download token");
+        }
+
+        if (storage.Store is not { } store)
+        {
+            return ApiError.ServiceUnavailable(ArtifactStorage.NotConfiguredMessage);
+        }
+
+        string location;
+        try
+        {
+            // The link dies with the token: it lives exactly the token's remaining lifetime.
+            location = store.PresignDownload(artifact.ObjectKey, row.ExpiresAt - now);
+        }
+        catch (ArtifactStoreException ex)
+        {
+            LogPresignFailed(loggers.CreateLogger(typeof(DownloadsApi)), ex, artifact.Id);
+            return ApiError.Internal("failed to presign download");
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Redirect(location);
+    }
+
+    /// <summary>
+    /// An entitlement for <paramref name="product"/> active at <paramref name="now"/>: started, and not yet ended
+    /// (<c>ends_at</c> is inclusive). To be unified with the shared entitlement queries at merge.
+    /// </summary>
+    private static Task<bool> HasActiveEntitlementAsync(ReleasyDbContext db, string customerId, string product, long now, CancellationToken ct) =>
+        db.Entitlements.AsNoTracking().AnyAsync(e => e.CustomerId == customerId && e.Product == product
+            && e.StartsAt <= now && (e.EndsAt == null || e.EndsAt >= now), ct);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Presigning the download of artifact {ArtifactId} failed")]
+    private static partial void LogPresignFailed(ILogger logger, Exception exception, string artifactId);
+}
