@@ -30,7 +30,7 @@ pids+=($!)
 (cd Releasy.Proxy && services__api__http__0="http://127.0.0.1:$API_PORT" RELEASY_BIND_ADDR="127.0.0.1:$PROXY_PORT" \
   ReverseProxy__Routes__bench__ClusterId=api ReverseProxy__Routes__bench__Match__Path=/live \
   Proxy__RateLimit__PermitLimit=2000000000 Logging__LogLevel__Default=Warning \
-  dotnet "$ART/bin/Releasy.Proxy/release/Releasy.Proxy.dll" >"$WORK/proxy.log" 2>&1) &
+  exec dotnet "$ART/bin/Releasy.Proxy/release/Releasy.Proxy.dll" >"$WORK/proxy.log" 2>&1) &
 pids+=($!)
 wait_for "http://127.0.0.1:$API_PORT/live"
 wait_for "http://127.0.0.1:$PROXY_PORT/live"
