@@ -9,7 +9,7 @@ public sealed class ProxyLimitsOptions
 
     /// <summary>Artifact uploads pass through the proxy, so this is far above the API's 2 MiB JSON limit.</summary>
     [Range(1, long.MaxValue)]
-    public long MaxRequestBodySize { get; set; } = 256L * 1024 * 1024;
+    public long MaxRequestBodySize { get; set; } = 1024L * 1024 * 1024;
 
     [Range(1024, int.MaxValue)]
     public int MaxRequestHeadersTotalSize { get; set; } = 32 * 1024;
