@@ -14,8 +14,8 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     [Fact]
     public async Task Introspect_describes_the_key_stamps_last_used_at_and_audits_the_acceptance()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var (keyId, key) = await KeySetup.CreateKeyAsync(_admin, customerId, ["keys:read", "releases:read"], keyType: "integration");
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var (keyId, key) = await TestData.CreateKeyAsync(_admin, customerId, ["keys:read", "releases:read"], keyType: "integration");
         fixture.Api.Clock.Advance(TimeSpan.FromSeconds(42));
 
         var (response, events) = await IntrospectAuditedAsync(fixture.Api.CreateApiKeyClient(key));
@@ -38,9 +38,9 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     [Fact]
     public async Task Introspect_returns_the_expiry_and_ignores_any_body()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var expiresAt = fixture.Api.Now + 600;
-        var (_, key) = await KeySetup.CreateKeyAsync(_admin, customerId, expiresAt: expiresAt);
+        var (_, key) = await TestData.CreateKeyAsync(_admin, customerId, expiresAt: expiresAt);
 
         var response = await fixture.Api.CreateApiKeyClient(key).SendJsonAsync(HttpMethod.Post, Introspect, "{not json");
         var textBody = await fixture.Api.CreateApiKeyClient(key).PostAsync(Introspect, new StringContent("hello"));
@@ -79,8 +79,8 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     [Fact]
     public async Task Introspect_rejects_an_unknown_key_and_a_wrong_secret_with_a_known_prefix()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var (_, key) = await KeySetup.CreateKeyAsync(_admin, customerId);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var (_, key) = await TestData.CreateKeyAsync(_admin, customerId);
         var samePrefix = key[..^1] + (key[^1] == 'A' ? 'B' : 'A');
 
         var (unknown, unknownEvents) = await IntrospectAuditedAsync(fixture.Api.CreateApiKeyClient("releasy_" + new string('x', 43)));
@@ -95,8 +95,8 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     [Fact]
     public async Task Introspect_refuses_keys_of_a_suspended_customer_until_it_is_unsuspended()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var (keyId, key) = await KeySetup.CreateKeyAsync(_admin, customerId);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var (keyId, key) = await TestData.CreateKeyAsync(_admin, customerId);
         var client = fixture.Api.CreateApiKeyClient(key);
         await (await client.PostAsync(Introspect, null)).AssertOkAsync(); // Verified once: now cached.
 
@@ -113,8 +113,8 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     [Fact]
     public async Task Introspect_refuses_a_revoked_key_immediately_even_after_it_was_verified()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var (keyId, key) = await KeySetup.CreateKeyAsync(_admin, customerId);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var (keyId, key) = await TestData.CreateKeyAsync(_admin, customerId);
         var client = fixture.Api.CreateApiKeyClient(key);
         await (await client.PostAsync(Introspect, null)).AssertOkAsync();
 
@@ -128,8 +128,8 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     [Fact]
     public async Task Introspect_reports_suspension_before_revocation()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var (keyId, key) = await KeySetup.CreateKeyAsync(_admin, customerId);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var (keyId, key) = await TestData.CreateKeyAsync(_admin, customerId);
         await (await _admin.PostJsonAsync("/v1/admin/keys/revoke", new { api_key_id = keyId })).AssertOkAsync();
         await (await _admin.PatchJsonAsync($"/v1/admin/customers/{customerId}", new { suspended = true })).AssertOkAsync();
 
@@ -142,8 +142,8 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     [Fact]
     public async Task Introspect_treats_a_key_as_expired_from_the_second_of_expires_at()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var (keyId, key) = await KeySetup.CreateKeyAsync(_admin, customerId, expiresAt: fixture.Api.Now + 60);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var (keyId, key) = await TestData.CreateKeyAsync(_admin, customerId, expiresAt: fixture.Api.Now + 60);
         var client = fixture.Api.CreateApiKeyClient(key);
 
         fixture.Api.Clock.Advance(TimeSpan.FromSeconds(59));
@@ -159,8 +159,8 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     [Fact]
     public async Task Introspect_without_the_keys_read_scope_is_403_after_an_accepted_authentication()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var (keyId, key) = await KeySetup.CreateKeyAsync(_admin, customerId, ["releases:read", "keys:write"]);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var (keyId, key) = await TestData.CreateKeyAsync(_admin, customerId, ["releases:read", "keys:write"]);
         fixture.Api.Clock.Advance(TimeSpan.FromSeconds(7));
 
         var (response, events) = await IntrospectAuditedAsync(fixture.Api.CreateApiKeyClient(key));
@@ -179,8 +179,8 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     [InlineData("""["keys:read",null]""")]
     public async Task Introspect_rejects_a_key_whose_stored_scopes_are_not_an_array_of_strings(string stored)
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var (keyId, key) = await KeySetup.CreateKeyAsync(_admin, customerId);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var (keyId, key) = await TestData.CreateKeyAsync(_admin, customerId);
         await using (var db = fixture.Api.Database.CreateContext())
         {
             await db.ApiKeys.Where(k => k.Id == keyId).ExecuteUpdateAsync(s => s.SetProperty(k => k.Scopes, stored));
@@ -198,7 +198,7 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
         const string pepper = "pepper-for-legacy";
         await using var database = await TestDatabase.CreateAsync();
         await using var api = new ReleasyApiFactory(database, new Dictionary<string, string?> { ["RELEASY_API_KEY_PEPPER"] = pepper });
-        var customerId = await KeySetup.CreateCustomerAsync(api.CreateAdminClient());
+        var customerId = await TestData.CreateCustomerAsync(api.CreateAdminClient());
         var secret = "releasy_" + new string('L', 43);
         var keyId = Guid.NewGuid().ToString();
         await using (var db = database.CreateContext())
@@ -234,7 +234,7 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var api = new ReleasyApiFactory(database, new Dictionary<string, string?> { ["RELEASY_API_KEY_PEPPER"] = "p" });
-        var customerId = await KeySetup.CreateCustomerAsync(api.CreateAdminClient());
+        var customerId = await TestData.CreateCustomerAsync(api.CreateAdminClient());
         var secret = "releasy_" + new string('N', 43);
         await using (var db = database.CreateContext())
         {
@@ -258,7 +258,7 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     private async Task<(HttpResponseMessage Response, List<AuditEvent> Events)> IntrospectAuditedAsync(HttpClient client)
     {
         HttpResponseMessage? response = null;
-        var events = await KeySetup.AuditEventsWrittenByAsync(fixture.Api.Database,
+        var events = await TestData.AuditEventsWrittenByAsync(fixture.Api.Database,
             async () => response = await client.PostAsync(Introspect, null));
         return (response!, events);
     }

@@ -11,7 +11,7 @@ public sealed partial class ApiKeysApiTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task CreateApiKey_returns_the_contract_shape_and_stores_only_an_argon2id_hash()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var response = await _admin.PostJsonAsync("/v1/admin/keys", new { customer_id = $"  {customerId}  ", name = " laptop " });
 
@@ -43,7 +43,7 @@ public sealed partial class ApiKeysApiTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task CreateApiKey_normalises_scopes_and_key_type()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var expiresAt = fixture.Api.Now + 3600;
 
         var body = await (await _admin.PostJsonAsync("/v1/admin/keys", new
@@ -69,7 +69,7 @@ public sealed partial class ApiKeysApiTests(ApiFixture fixture) : IClassFixture<
     [InlineData("Human")]
     public async Task CreateApiKey_accepts_every_key_type_case_insensitively(string keyType)
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var body = await (await _admin.PostJsonAsync("/v1/admin/keys", new { customer_id = customerId, key_type = keyType }))
             .AssertOkAsync();
@@ -92,7 +92,7 @@ public sealed partial class ApiKeysApiTests(ApiFixture fixture) : IClassFixture<
     [InlineData("""{"key_type":"robot","expires_at":-1}""", "invalid key_type")]
     public async Task CreateApiKey_rejects_invalid_fields_and_writes_nothing(string fields, string message)
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var request = JsonNode.Parse(fields)!.AsObject();
         request["customer_id"] = customerId;
 
@@ -105,7 +105,7 @@ public sealed partial class ApiKeysApiTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task CreateApiKey_requires_expires_at_strictly_after_now_and_accepts_the_upper_bound()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var atNow = await _admin.PostJsonAsync("/v1/admin/keys", new { customer_id = customerId, expires_at = fixture.Api.Now });
         var nextSecond = await _admin.PostJsonAsync("/v1/admin/keys", new { customer_id = customerId, expires_at = fixture.Api.Now + 1 });
@@ -129,7 +129,7 @@ public sealed partial class ApiKeysApiTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task CreateApiKey_works_for_a_suspended_customer()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         await (await _admin.PatchJsonAsync($"/v1/admin/customers/{customerId}", new { suspended = true })).AssertOkAsync();
 
         var response = await _admin.PostJsonAsync("/v1/admin/keys", new { customer_id = customerId });
@@ -144,7 +144,7 @@ public sealed partial class ApiKeysApiTests(ApiFixture fixture) : IClassFixture<
     [InlineData(null, "idempotency-key is too long")]
     public async Task CreateApiKey_refuses_any_idempotency_key_after_validating_it(string? key, string message)
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var response = await _admin.PostJsonAsync("/v1/admin/keys", new { customer_id = customerId }, key ?? new string('k', 129));
 
@@ -181,7 +181,7 @@ public sealed partial class ApiKeysApiTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task CreateApiKey_accepts_null_optional_fields_as_absent()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var body = await (await _admin.PostJsonAsync("/v1/admin/keys",
             $$"""{"customer_id":"{{customerId}}","name":null,"scopes":null,"expires_at":null,"key_type":null}""")).AssertOkAsync();
@@ -201,8 +201,8 @@ public sealed partial class ApiKeysApiTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task RevokeApiKey_stamps_revoked_at_once_and_returns_the_trimmed_id()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var (keyId, _) = await KeySetup.CreateKeyAsync(_admin, customerId);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var (keyId, _) = await TestData.CreateKeyAsync(_admin, customerId);
         var revokedAt = fixture.Api.Now;
 
         var first = await _admin.PostJsonAsync("/v1/admin/keys/revoke", new { api_key_id = $" {keyId} " });

@@ -10,8 +10,8 @@ public sealed class AuditEventsApiTests(ApiFixture fixture) : IClassFixture<ApiF
     [Fact]
     public async Task ListAuditEvents_returns_authentication_events_newest_first_with_parsed_payloads()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var (keyId, key) = await KeySetup.CreateKeyAsync(_admin, customerId);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var (keyId, key) = await TestData.CreateKeyAsync(_admin, customerId);
         var client = fixture.Api.CreateApiKeyClient(key);
         await (await client.PostAsync("/v1/auth/introspect", null)).AssertOkAsync();
         var acceptedAt = fixture.Api.Now;

@@ -13,7 +13,7 @@ public sealed class EntitlementChangesTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task UpdateEntitlement_replaces_the_given_fields_and_keeps_the_others()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var id = await CreateAsync(customerId, new { product = "p", starts_at = 10, ends_at = 100, metadata = new { tier = 1 } });
         var path = $"/v1/admin/customers/{customerId}/entitlements/{id}";
 
@@ -35,7 +35,7 @@ public sealed class EntitlementChangesTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task UpdateEntitlement_null_clears_ends_at_and_metadata_before_the_window_check()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var id = await CreateAsync(customerId, new { product = "p", starts_at = 10, ends_at = 20, metadata = new { a = 1 } });
 
         var cleared = await (await _admin.PatchJsonAsync($"/v1/admin/customers/{customerId}/entitlements/{id}",
@@ -59,7 +59,7 @@ public sealed class EntitlementChangesTests(ApiFixture fixture) : IClassFixture<
     [InlineData("""{"starts_at":200,"ends_at":150}""", "ends_at must be greater than or equal to starts_at")]
     public async Task UpdateEntitlement_validates_in_order_and_changes_nothing(string json, string message)
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var id = await CreateAsync(customerId, new { product = "p", starts_at = 10, ends_at = 100 });
 
         var response = await _admin.PatchJsonAsync($"/v1/admin/customers/{customerId}/entitlements/{id}", json);
@@ -73,8 +73,8 @@ public sealed class EntitlementChangesTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task UpdateEntitlement_answers_400_and_404_for_the_path()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var otherCustomer = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var otherCustomer = await TestData.CreateCustomerAsync(_admin);
         var id = await CreateAsync(customerId, new { product = "p", starts_at = 1 });
 
         var blank = await _admin.PatchJsonAsync($"/v1/admin/customers/%20/entitlements/{id}", "{}");
@@ -95,8 +95,8 @@ public sealed class EntitlementChangesTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task DeleteEntitlement_returns_204_with_an_empty_body_then_404()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
-        var otherCustomer = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
+        var otherCustomer = await TestData.CreateCustomerAsync(_admin);
         var id = await CreateAsync(customerId, new { product = "p", starts_at = 1 });
         var path = $"/v1/admin/customers/{customerId}/entitlements/{id}";
 
@@ -127,7 +127,7 @@ public sealed class EntitlementChangesTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task Entitlement_windows_are_inclusive_at_both_ends()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var starting = Guid.NewGuid().ToString();
         var ending = Guid.NewGuid().ToString();
         var ended = Guid.NewGuid().ToString();
@@ -143,7 +143,7 @@ public sealed class EntitlementChangesTests(ApiFixture fixture) : IClassFixture<
         Assert.False(await HasActiveAsync(customerId, ended));
         Assert.False(await HasActiveAsync(customerId, future));
         Assert.False(await HasActiveAsync(customerId, starting.ToUpperInvariant()));
-        Assert.False(await HasActiveAsync(await KeySetup.CreateCustomerAsync(_admin), starting));
+        Assert.False(await HasActiveAsync(await TestData.CreateCustomerAsync(_admin), starting));
 
         fixture.Api.Clock.Advance(TimeSpan.FromSeconds(1));
 
@@ -157,7 +157,7 @@ public sealed class EntitlementChangesTests(ApiFixture fixture) : IClassFixture<
     [Fact]
     public async Task ActiveProductsOf_composes_into_another_query_and_lists_each_product_once()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var product = Guid.NewGuid().ToString();
         await CreateAsync(customerId, new { product, starts_at = Now - 5 });
         await CreateAsync(customerId, new { product, starts_at = Now - 3, ends_at = Now + 3 });
@@ -170,7 +170,7 @@ public sealed class EntitlementChangesTests(ApiFixture fixture) : IClassFixture<
         Assert.Equal(2, entitled);
     }
 
-    private Task<string> CreateAsync(string customerId, object body) => KeySetup.CreateEntitlementAsync(_admin, customerId, body);
+    private Task<string> CreateAsync(string customerId, object body) => TestData.CreateEntitlementAsync(_admin, customerId, body);
 
     private async Task<List<string>> ActiveProductsAsync(string customerId)
     {

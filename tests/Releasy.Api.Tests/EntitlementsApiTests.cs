@@ -12,7 +12,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task CreateEntitlement_returns_the_view_and_stores_metadata_as_compact_sorted_json()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var response = await _admin.SendJsonAsync(HttpMethod.Post, $"/v1/admin/customers/{customerId}/entitlements", $$"""
             { "product": "  Widget  ", "starts_at": {{Now}}, "ends_at": {{Now + 100}},
@@ -42,7 +42,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [InlineData("", null)]
     public async Task CreateEntitlement_accepts_any_json_metadata(string field, string? stored)
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var body = await (await _admin.SendJsonAsync(HttpMethod.Post, $"/v1/admin/customers/{customerId}/entitlements",
             $$"""{"product":"p","starts_at":1{{field}}}""")).AssertOkAsync();
@@ -63,7 +63,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [InlineData("""{"product":"p","starts_at":0,"ends_at":-1}""", "starts_at must be positive")]
     public async Task CreateEntitlement_validates_the_fields_in_order_and_writes_nothing(string json, string message)
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var response = await _admin.SendJsonAsync(HttpMethod.Post, $"/v1/admin/customers/{customerId}/entitlements", json);
 
@@ -75,7 +75,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task CreateEntitlement_accepts_ends_at_equal_to_starts_at()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var body = await (await _admin.PostJsonAsync($"/v1/admin/customers/{customerId}/entitlements",
             new { product = "p", starts_at = 10, ends_at = 10 })).AssertOkAsync();
@@ -120,7 +120,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task CreateEntitlement_trims_the_customer_id_of_the_path()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var body = await (await _admin.PostJsonAsync($"/v1/admin/customers/%20{customerId}%20/entitlements",
             new { product = "p", starts_at = 1 })).AssertOkAsync();
@@ -131,7 +131,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task CreateEntitlement_replays_with_the_same_key_whatever_the_metadata_key_order()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var key = Guid.NewGuid().ToString();
         var path = $"/v1/admin/customers/{customerId}/entitlements";
 
@@ -150,8 +150,8 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task CreateEntitlement_with_the_same_key_for_another_customer_is_an_idempotency_conflict()
     {
-        var first = await KeySetup.CreateCustomerAsync(_admin);
-        var second = await KeySetup.CreateCustomerAsync(_admin);
+        var first = await TestData.CreateCustomerAsync(_admin);
+        var second = await TestData.CreateCustomerAsync(_admin);
         var key = Guid.NewGuid().ToString();
 
         await (await _admin.PostJsonAsync($"/v1/admin/customers/{first}/entitlements", new { product = "p", starts_at = 1 }, key)).AssertOkAsync();
@@ -165,7 +165,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task CreateEntitlement_releases_the_key_after_a_validation_error()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var key = Guid.NewGuid().ToString();
         var path = $"/v1/admin/customers/{customerId}/entitlements";
 
@@ -183,7 +183,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task CreateEntitlement_validates_the_idempotency_key_after_the_customer()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var response = await _admin.PostJsonAsync($"/v1/admin/customers/{customerId}/entitlements", new { product = "p", starts_at = 1 }, "  ");
 
@@ -193,7 +193,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task ListEntitlements_orders_by_starts_at_filters_by_exact_product_and_pages()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var path = $"/v1/admin/customers/{customerId}/entitlements";
         foreach (var (product, startsAt) in new[] { ("b", 30L), ("a", 10L), ("B", 20L), ("b", 5L) })
         {
@@ -219,7 +219,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task ListEntitlements_validates_customer_then_pagination()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
 
         var blank = await _admin.GetAsync("/v1/admin/customers/%20/entitlements?limit=0");
         var unknown = await _admin.GetAsync("/v1/admin/customers/nope/entitlements?limit=0");
@@ -240,7 +240,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
     [Fact]
     public async Task ListEntitlements_returns_500_for_stored_metadata_that_is_not_json()
     {
-        var customerId = await KeySetup.CreateCustomerAsync(_admin);
+        var customerId = await TestData.CreateCustomerAsync(_admin);
         var id = await CreateAsync(customerId, new { product = "p", starts_at = 1 });
         await using (var db = fixture.Api.Database.CreateContext())
         {
@@ -252,7 +252,7 @@ public sealed class EntitlementsApiTests(ApiFixture fixture) : IClassFixture<Api
         await response.AssertErrorAsync(HttpStatusCode.InternalServerError, "internal_error", "invalid entitlement metadata");
     }
 
-    private Task<string> CreateAsync(string customerId, object body) => KeySetup.CreateEntitlementAsync(_admin, customerId, body);
+    private Task<string> CreateAsync(string customerId, object body) => TestData.CreateEntitlementAsync(_admin, customerId, body);
 
     private static long[] StartsAt(JsonObject list) =>
         list["entitlements"]!.AsArray().Select(e => (long)e!["starts_at"]!).ToArray();

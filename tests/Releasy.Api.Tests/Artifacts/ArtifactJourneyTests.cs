@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Releasy.Api.Data.Entities;
 
 namespace Releasy.Api.Tests.Artifacts;
 
@@ -42,11 +43,11 @@ public abstract class ArtifactJourneyTests<TFixture>(TFixture fixture) where TFi
             artifact_id = artifactId,
             platform = "Linux x86/64",
             object_key = objectKey,
-            checksum = ArtifactTestData.Sha256Hex(bytes).ToUpperInvariant(),
+            checksum = TestData.Sha256Hex(bytes).ToUpperInvariant(),
             size = bytes.Length,
         })).AssertOkAsync();
         Assert.Equal(["id", "release_id", "object_key", "checksum", "size", "platform", "created_at"], registered.Select(p => p.Key));
-        Assert.Equal(ArtifactTestData.Sha256Hex(bytes), (string)registered["checksum"]!);
+        Assert.Equal(TestData.Sha256Hex(bytes), (string)registered["checksum"]!);
         await using (var db = Api.Database.CreateContext())
         {
             var row = await db.Artifacts.SingleAsync(a => a.Id == artifactId);
@@ -69,7 +70,7 @@ public abstract class ArtifactJourneyTests<TFixture>(TFixture fixture) where TFi
         var (download, downloadUri) = Api.StorageClient(redirect.Headers.Location!.AbsoluteUri);
         var downloaded = await download.GetAsync(downloadUri);
         Assert.Equal(HttpStatusCode.OK, downloaded.StatusCode);
-        Assert.Equal(ArtifactTestData.Sha256Hex(bytes), ArtifactTestData.Sha256Hex(await downloaded.Content.ReadAsByteArrayAsync()));
+        Assert.Equal(TestData.Sha256Hex(bytes), TestData.Sha256Hex(await downloaded.Content.ReadAsByteArrayAsync()));
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public abstract class ArtifactJourneyTests<TFixture>(TFixture fixture) where TFi
             ["artifact_id"] = (string)presign["artifact_id"]!,
             ["platform"] = "win",
             ["object_key"] = (string)presign["object_key"]!,
-            ["checksum"] = ArtifactTestData.Sha256Hex([1, 2, 3]),
+            ["checksum"] = TestData.Sha256Hex([1, 2, 3]),
             ["size"] = 3,
         };
 
@@ -103,7 +104,7 @@ public abstract class ArtifactJourneyTests<TFixture>(TFixture fixture) where TFi
     [Fact]
     public async Task The_redirect_lives_no_longer_than_the_token()
     {
-        var release = await Api.SeedReleaseAsync(published: true);
+        var release = await Api.SeedReleaseAsync(status: Release.Published);
         var artifact = await Api.SeedArtifactAsync(release);
         var (_, apiKey) = await Api.SeedEntitledCustomerAsync(release.Product);
         var token = await (await Api.CreateApiKeyClient(apiKey).PostJsonAsync("/v1/downloads/token",
@@ -144,7 +145,7 @@ public sealed class EmbeddedStoreJourneyTests(EmbeddedStoreFixture storeFixture)
             artifact_id = (string)presign["artifact_id"]!,
             platform = "win",
             object_key = (string)presign["object_key"]!,
-            checksum = ArtifactTestData.Sha256Hex([3, 2, 1]),
+            checksum = TestData.Sha256Hex([3, 2, 1]),
             size = 3,
         });
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Releasy.Api.Data.Entities;
 
 namespace Releasy.Api.Tests.Artifacts;
 
@@ -181,7 +182,7 @@ public sealed class ArtifactsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
             artifact_id = $"urn:uuid:{id.ToUpperInvariant()}",
             platform = "  linux ",
             object_key = $" {key} ",
-            checksum = " " + ArtifactTestData.Sha256Hex(bytes).ToUpperInvariant(),
+            checksum = " " + TestData.Sha256Hex(bytes).ToUpperInvariant(),
             size = bytes.Length,
         };
 
@@ -195,7 +196,7 @@ public sealed class ArtifactsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
         await using (var db = Api.Database.CreateContext())
         {
             var row = await db.Artifacts.SingleAsync(a => a.Id == id);
-            Assert.Equal(ArtifactTestData.Sha256Hex(bytes), row.Checksum);
+            Assert.Equal(TestData.Sha256Hex(bytes), row.Checksum);
         }
 
         await (await _admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts", body))
@@ -207,7 +208,7 @@ public sealed class ArtifactsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
     {
         var release = await Api.SeedReleaseAsync();
         var (id, key, bytes) = await UploadAsync(release, "mac", "a.dmg", [9]);
-        var body = new { artifact_id = id, platform = "mac", object_key = key, checksum = ArtifactTestData.Sha256Hex(bytes), size = 1 };
+        var body = new { artifact_id = id, platform = "mac", object_key = key, checksum = TestData.Sha256Hex(bytes), size = 1 };
         var idempotencyKey = "register-" + Guid.NewGuid();
 
         var first = await (await _admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts", body, idempotencyKey)).AssertOkAsync();
@@ -221,7 +222,7 @@ public sealed class ArtifactsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
     [Fact]
     public async Task Deleting_a_release_cascades_to_its_artifacts_and_tokens()
     {
-        var release = await Api.SeedReleaseAsync(published: true);
+        var release = await Api.SeedReleaseAsync(status: Release.Published);
         var artifact = await Api.SeedArtifactAsync(release);
         var (_, apiKey) = await Api.SeedEntitledCustomerAsync(release.Product);
         var token = await (await Api.CreateApiKeyClient(apiKey).PostJsonAsync("/v1/downloads/token", new { artifact_id = artifact.Id })).AssertOkAsync();
@@ -240,7 +241,7 @@ public sealed class ArtifactsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
     private static object RegisterBody(string artifactId, string objectKey) =>
         new { artifact_id = artifactId, platform = "linux", object_key = objectKey, checksum = new string('a', 64), size = 1 };
 
-    private async Task<(string Id, string Key, byte[] Bytes)> UploadAsync(Data.Entities.Release release, string platform, string filename, byte[] bytes)
+    private async Task<(string Id, string Key, byte[] Bytes)> UploadAsync(Release release, string platform, string filename, byte[] bytes)
     {
         var presign = await (await _admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts/presign", new { filename, platform })).AssertOkAsync();
         var (storage, uri) = Api.StorageClient((string)presign["upload_url"]!);

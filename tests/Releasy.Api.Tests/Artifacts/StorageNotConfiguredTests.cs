@@ -1,3 +1,5 @@
+using Releasy.Api.Data.Entities;
+
 namespace Releasy.Api.Tests.Artifacts;
 
 /// <summary>Neither S3 nor <c>RELEASY_ARTIFACT_DIR</c>: 503 where the contract says so.</summary>
@@ -22,7 +24,7 @@ public sealed class StorageNotConfiguredTests(NoStoreFixture fixture) : IClassFi
     [Fact]
     public async Task Tokens_are_issued_but_redeeming_one_answers_503()
     {
-        var release = await Api.SeedReleaseAsync(published: true);
+        var release = await Api.SeedReleaseAsync(status: Release.Published);
         var artifact = await Api.SeedArtifactAsync(release);
         var (_, apiKey) = await Api.SeedEntitledCustomerAsync(release.Product);
 

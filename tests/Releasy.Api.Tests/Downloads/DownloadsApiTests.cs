@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Releasy.Api.Auth;
 using Releasy.Api.Data.Entities;
 
@@ -117,9 +118,9 @@ public sealed class DownloadsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
     [InlineData(10L, null)]
     public async Task Issue_refuses_a_customer_without_an_active_entitlement_with_403(long? startsOffset, long? endsOffset)
     {
-        var release = await Api.SeedReleaseAsync(published: true);
+        var release = await Api.SeedReleaseAsync(status: Release.Published);
         var artifact = await Api.SeedArtifactAsync(release);
-        var customerId = await Api.SeedCustomerAsync();
+        var customerId = (await Api.SeedCustomerAsync()).Id;
         await Api.SeedEntitlementAsync(customerId, "other-" + release.Product, Api.Now - 100);
         if (startsOffset is { } starts)
         {
@@ -138,9 +139,9 @@ public sealed class DownloadsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
     [Fact]
     public async Task Issue_accepts_an_entitlement_that_ends_exactly_now()
     {
-        var release = await Api.SeedReleaseAsync(published: true);
+        var release = await Api.SeedReleaseAsync(status: Release.Published);
         var artifact = await Api.SeedArtifactAsync(release);
-        var customerId = await Api.SeedCustomerAsync();
+        var customerId = (await Api.SeedCustomerAsync()).Id;
         await Api.SeedEntitlementAsync(customerId, release.Product, Api.Now, Api.Now);
 
         var response = await Api.CreateApiKeyClient(await Api.SeedApiKeyAsync(customerId))
@@ -152,15 +153,15 @@ public sealed class DownloadsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
     [Fact]
     public async Task Issue_refuses_a_suspended_customer_with_401_and_a_key_without_the_scope_with_403()
     {
-        var release = await Api.SeedReleaseAsync(published: true);
+        var release = await Api.SeedReleaseAsync(status: Release.Published);
         var artifact = await Api.SeedArtifactAsync(release);
-        var suspended = await Api.SeedCustomerAsync(suspended: true);
+        var suspended = (await Api.SeedCustomerAsync(suspendedAt: Api.Now)).Id;
         await Api.SeedEntitlementAsync(suspended, release.Product, Api.Now - 10);
-        var (customerId, _) = await Api.SeedEntitledCustomerAsync(release.Product);
+        var (customer, _) = await Api.SeedEntitledCustomerAsync(release.Product);
 
         await (await Api.CreateApiKeyClient(await Api.SeedApiKeyAsync(suspended)).PostJsonAsync("/v1/downloads/token", new { artifact_id = artifact.Id }))
             .AssertErrorAsync(HttpStatusCode.Unauthorized, "unauthorized", "unauthorized");
-        await (await Api.CreateApiKeyClient(await Api.SeedApiKeyAsync(customerId, Scopes.ReleasesRead, Scopes.DownloadsRead))
+        await (await Api.CreateApiKeyClient(await Api.SeedApiKeyAsync(customer.Id, [Scopes.ReleasesRead, Scopes.DownloadsRead]))
                 .PostJsonAsync("/v1/downloads/token", new { artifact_id = artifact.Id }))
             .AssertErrorAsync(HttpStatusCode.Forbidden, "forbidden", "missing scope");
         await (await Api.CreateClient().PostJsonAsync("/v1/downloads/token", new { artifact_id = artifact.Id }))
@@ -290,10 +291,10 @@ public sealed class DownloadsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
 
     private async Task<(Artifact Artifact, string CustomerId, HttpClient Client)> EntitledAsync()
     {
-        var release = await Api.SeedReleaseAsync(published: true);
+        var release = await Api.SeedReleaseAsync(status: Release.Published);
         var artifact = await Api.SeedArtifactAsync(release);
-        var (customerId, apiKey) = await Api.SeedEntitledCustomerAsync(release.Product);
-        return (artifact, customerId, Api.CreateApiKeyClient(apiKey));
+        var (customer, apiKey) = await Api.SeedEntitledCustomerAsync(release.Product);
+        return (artifact, customer.Id, Api.CreateApiKeyClient(apiKey));
     }
 
     private static async Task<string> IssueAsync(HttpClient client, Artifact artifact, int? expiresIn = null)
@@ -305,6 +306,5 @@ public sealed class DownloadsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
 
     private HttpClient NoRedirects() => Api.CreateClient(new() { AllowAutoRedirect = false });
 
-    private SecretHasher Hasher() =>
-        new(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Options.ReleasySettings>(Api.Services));
+    private SecretHasher Hasher() => Api.Services.GetRequiredService<SecretHasher>();
 }

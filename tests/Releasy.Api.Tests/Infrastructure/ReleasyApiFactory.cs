@@ -14,6 +14,9 @@ public sealed class ReleasyApiFactory(TestDatabase database, IReadOnlyDictionary
 {
     public const string AdminKey = "test-admin-key";
 
+    /// <summary>The configured <c>RELEASY_PUBLIC_BASE_URL</c>: links to the embedded store start with it.</summary>
+    public const string PublicBaseUrl = "https://downloads.example.test";
+
     /// <summary>A fixed start, so tests never depend on the machine's clock.</summary>
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
 
@@ -26,7 +29,7 @@ public sealed class ReleasyApiFactory(TestDatabase database, IReadOnlyDictionary
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:releasydb", database.ConnectionString);
         builder.UseSetting("RELEASY_ADMIN_API_KEY", AdminKey);
-        builder.UseSetting("RELEASY_PUBLIC_BASE_URL", "https://downloads.example.test");
+        builder.UseSetting("RELEASY_PUBLIC_BASE_URL", PublicBaseUrl);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
@@ -47,5 +50,17 @@ public sealed class ReleasyApiFactory(TestDatabase database, IReadOnlyDictionary
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("x-releasy-api-key", apiKey);
         return client;
+    }
+
+    /// <summary>
+    /// A client for a storage URL: this in-process API for the embedded store's URLs (which start with the public
+    /// base URL), a plain HttpClient for anything else (s3rver). Returns the client and the request URI to use.
+    /// </summary>
+    public (HttpClient Client, Uri Uri) StorageClient(string url)
+    {
+        var uri = new Uri(url);
+        return url.StartsWith(PublicBaseUrl + "/", StringComparison.Ordinal)
+            ? (CreateClient(), new Uri(uri.PathAndQuery, UriKind.Relative))
+            : (new HttpClient(), uri);
     }
 }

@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Releasy.Api.Auth;
 using Releasy.Api.Data.Entities;
@@ -6,13 +9,16 @@ using Releasy.Api.Data.Entities;
 namespace Releasy.Api.Tests.Infrastructure;
 
 /// <summary>
-/// Rows written straight into the test's database, for state that no endpoint under test creates
-/// (or that another endpoint group owns). Timestamps default to the factory's fake clock.
+/// The tests' one seeding helper. <c>Seed*</c> write rows straight into the test's database, for state that no
+/// endpoint under test creates (timestamps default to the factory's fake clock); <c>Create*</c> go through the
+/// public admin API, for tests whose subject is what those endpoints write (audit events, idempotency, caches).
 /// </summary>
 public static class TestData
 {
     /// <summary>A product name no other test uses.</summary>
     public static string UniqueProduct(string prefix = "product") => $"{prefix}-{Guid.NewGuid():N}";
+
+    public static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     public static async Task<Customer> SeedCustomerAsync(this ReleasyApiFactory api, string? name = null, long? suspendedAt = null)
     {
@@ -58,6 +64,15 @@ public static class TestData
         return (customer, await api.SeedApiKeyAsync(customer.Id, scopes));
     }
 
+    /// <summary>A customer entitled to <paramref name="product"/> since an hour ago, with a key holding every scope.</summary>
+    public static async Task<(Customer Customer, string ApiKey)> SeedEntitledCustomerAsync(this ReleasyApiFactory api, string product)
+    {
+        var (customer, apiKey) = await api.SeedCustomerWithKeyAsync();
+        await api.SeedEntitlementAsync(customer.Id, product);
+        return (customer, apiKey);
+    }
+
+    /// <summary>An entitlement; it starts an hour ago unless <paramref name="startsAt"/> says otherwise.</summary>
     public static async Task<Entitlement> SeedEntitlementAsync(
         this ReleasyApiFactory api, string customerId, string product, long? startsAt = null, long? endsAt = null, string? metadata = null)
     {
@@ -75,15 +90,16 @@ public static class TestData
         return entitlement;
     }
 
+    /// <summary>A release of <paramref name="product"/> (a <see cref="UniqueProduct"/> when null).</summary>
     public static async Task<Release> SeedReleaseAsync(
-        this ReleasyApiFactory api, string product, string version = "1.0.0", string status = Release.Draft, long? createdAt = null)
+        this ReleasyApiFactory api, string? product = null, string version = "1.0.0", string status = Release.Draft, long? createdAt = null)
     {
         ArgumentNullException.ThrowIfNull(api);
         var created = createdAt ?? api.Now;
         var release = new Release
         {
             Id = Guid.NewGuid().ToString(),
-            Product = product,
+            Product = product ?? UniqueProduct(),
             Version = version,
             Status = status,
             CreatedAt = created,
@@ -93,6 +109,18 @@ public static class TestData
         return release;
     }
 
+    /// <summary>Publishes (or unpublishes) a release in the database, at the fake clock's now.</summary>
+    public static async Task SetPublishedAsync(this ReleasyApiFactory api, string releaseId, bool published = true)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        await using var db = api.Database.CreateContext();
+        var release = await db.Releases.SingleAsync(r => r.Id == releaseId);
+        release.Status = published ? Release.Published : Release.Draft;
+        release.PublishedAt = published ? api.Now : null;
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>An artifact row without any stored object (enough for listing and issuing tokens).</summary>
     public static async Task<Artifact> SeedArtifactAsync(
         this ReleasyApiFactory api, Release release, string platform = "linux-x86_64", string filename = "app.tar.gz",
         long? createdAt = null, long size = 1024)
@@ -105,7 +133,7 @@ public static class TestData
             Id = id,
             ReleaseId = release.Id,
             ObjectKey = $"releases/{release.Product}/{release.Version}/{platform}/{id}/{filename}",
-            Checksum = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Guid.NewGuid().ToByteArray())),
+            Checksum = Sha256Hex(Guid.NewGuid().ToByteArray()),
             Size = size,
             Platform = platform,
             CreatedAt = createdAt ?? api.Now,
@@ -128,6 +156,57 @@ public static class TestData
             CreatedAt = api.Now,
         });
         return hash;
+    }
+
+    /// <summary>Creates a customer through <c>POST /v1/admin/customers</c>; returns its id.</summary>
+    public static async Task<string> CreateCustomerAsync(HttpClient admin, string? name = null)
+    {
+        var body = await (await admin.PostJsonAsync("/v1/admin/customers", new { name = name ?? "Customer " + Guid.NewGuid() }))
+            .AssertOkAsync();
+        return (string)body["id"]!;
+    }
+
+    /// <summary>Creates a key through <c>POST /v1/admin/keys</c>; null arguments are left out of the request.</summary>
+    public static async Task<(string Id, string Key)> CreateKeyAsync(
+        HttpClient admin, string customerId, string[]? scopes = null, long? expiresAt = null, string? keyType = null)
+    {
+        var request = new JsonObject { ["customer_id"] = customerId };
+        if (scopes is not null)
+        {
+            request["scopes"] = new JsonArray(scopes.Select(s => (JsonNode?)s).ToArray());
+        }
+
+        if (expiresAt is not null)
+        {
+            request["expires_at"] = expiresAt;
+        }
+
+        if (keyType is not null)
+        {
+            request["key_type"] = keyType;
+        }
+
+        var body = await (await admin.PostJsonAsync("/v1/admin/keys", request.ToJsonString())).AssertOkAsync();
+        return ((string)body["api_key_id"]!, (string)body["api_key"]!);
+    }
+
+    /// <summary>Creates an entitlement through the admin API; returns its id.</summary>
+    public static async Task<string> CreateEntitlementAsync(HttpClient admin, string customerId, object body)
+    {
+        var response = await admin.PostJsonAsync($"/v1/admin/customers/{customerId}/entitlements", body);
+        return (string)(await response.AssertOkAsync())["id"]!;
+    }
+
+    /// <summary>The audit events <paramref name="act"/> wrote, oldest first.</summary>
+    public static async Task<List<AuditEvent>> AuditEventsWrittenByAsync(TestDatabase database, Func<Task> act)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(act);
+        await using var db = database.CreateContext();
+        var before = await db.AuditEvents.Select(e => e.Id).ToListAsync();
+        await act();
+        var events = await db.AuditEvents.AsNoTracking().Where(e => !before.Contains(e.Id)).ToListAsync();
+        return events.OrderBy(e => e.CreatedAt).ToList();
     }
 
     private static async Task AddAsync(ReleasyApiFactory api, object row)

@@ -1,8 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Releasy.Api.Auth;
-using Releasy.Api.Data.Entities;
 
 namespace Releasy.Api.Tests.Jwt;
 
@@ -70,26 +67,11 @@ public sealed class JwtEnvironment : IAsyncDisposable
     }
 
     /// <summary>A customer with an API key holding every scope, written straight to the database.</summary>
-    public async Task<string> CreateCustomerKeyAsync()
-    {
-        var secret = SecretHasher.NewApiKey();
-        var hasher = Api.Services.GetRequiredService<SecretHasher>();
-        await using var db = Api.Database.CreateContext();
-        var customer = new Customer { Id = Guid.NewGuid().ToString(), Name = "jwt-" + Guid.NewGuid(), CreatedAt = Now };
-        db.Customers.Add(customer);
-        db.ApiKeys.Add(new ApiKey
-        {
-            Id = Guid.NewGuid().ToString(),
-            CustomerId = customer.Id,
-            KeyHash = hasher.HashApiKey(secret),
-            KeyPrefix = SecretHasher.LookupPrefix(secret),
-            KeyType = "human",
-            Scopes = "[" + string.Join(',', Scopes.All.Select(s => $"\"{s}\"")) + "]",
-            CreatedAt = Now,
-        });
-        await db.SaveChangesAsync();
-        return secret;
-    }
+    public async Task<string> CreateCustomerKeyAsync() => (await Api.SeedCustomerWithKeyAsync()).ApiKey;
+
+    /// <summary>Sends <c>POST /v1/admin/customers</c> with a fresh name, for checking who may create one.</summary>
+    public static Task<HttpResponseMessage> PostCustomerAsync(HttpClient client) =>
+        client.PostJsonAsync("/v1/admin/customers", new { name = "jwt-" + Guid.NewGuid() });
 
     public async ValueTask DisposeAsync()
     {

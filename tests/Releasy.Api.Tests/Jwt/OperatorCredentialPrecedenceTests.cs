@@ -13,7 +13,7 @@ public sealed class OperatorCredentialPrecedenceTests(JwtFixture fixture) : ICla
         var client = _env.Bearer(_env.Token("platform_support"));
         client.DefaultRequestHeaders.Add("x-releasy-admin-key", ReleasyApiFactory.AdminKey);
 
-        await (await CreateCustomerAsync(client)).AssertOkAsync();
+        await (await JwtEnvironment.PostCustomerAsync(client)).AssertOkAsync();
     }
 
     [Fact]
@@ -22,7 +22,7 @@ public sealed class OperatorCredentialPrecedenceTests(JwtFixture fixture) : ICla
         var client = _env.Bearer(_env.Token("platform_admin"));
         client.DefaultRequestHeaders.Add("x-releasy-admin-key", "wrong-key");
 
-        await (await CreateCustomerAsync(client)).AssertErrorAsync(HttpStatusCode.Unauthorized, "unauthorized", "unauthorized");
+        await (await JwtEnvironment.PostCustomerAsync(client)).AssertErrorAsync(HttpStatusCode.Unauthorized, "unauthorized", "unauthorized");
     }
 
     [Fact]
@@ -32,14 +32,14 @@ public sealed class OperatorCredentialPrecedenceTests(JwtFixture fixture) : ICla
         var client = _env.Bearer(TestTokens.Sign(_env.Rsa, _env.Claims("platform_admin"), kid: "never-published"));
         client.DefaultRequestHeaders.Add("x-releasy-admin-key", ReleasyApiFactory.AdminKey);
 
-        await (await CreateCustomerAsync(client)).AssertOkAsync();
+        await (await JwtEnvironment.PostCustomerAsync(client)).AssertOkAsync();
         Assert.Equal(before, _env.Jwks.Requests);
     }
 
     [Fact]
     public async Task The_admin_key_as_a_bearer_value_acts_as_platform_admin()
     {
-        await (await CreateCustomerAsync(_env.Bearer(ReleasyApiFactory.AdminKey))).AssertOkAsync();
+        await (await JwtEnvironment.PostCustomerAsync(_env.Bearer(ReleasyApiFactory.AdminKey))).AssertOkAsync();
     }
 
     [Theory]
@@ -59,9 +59,6 @@ public sealed class OperatorCredentialPrecedenceTests(JwtFixture fixture) : ICla
 
         await (await client.GetAsync("/v1/admin/customers")).AssertErrorAsync(HttpStatusCode.Unauthorized, "unauthorized", "unauthorized");
     }
-
-    private static Task<HttpResponseMessage> CreateCustomerAsync(HttpClient client) =>
-        client.PostJsonAsync("/v1/admin/customers", new { name = "jwt-" + Guid.NewGuid() });
 }
 
 /// <summary>§0.1 (B11): a JWT-only deployment answers 401 to anonymous operators; 503 only when nothing is configured.</summary>

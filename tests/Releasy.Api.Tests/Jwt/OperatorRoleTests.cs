@@ -20,7 +20,7 @@ public sealed class OperatorRoleTests(JwtFixture fixture) : IClassFixture<JwtFix
         var client = _env.Bearer(TestTokens.Sign(_env.Rsa, claims));
 
         await (await client.GetAsync(SupportPath)).AssertOkAsync();
-        await (await CreateCustomerAsync(client)).AssertErrorAsync(HttpStatusCode.Forbidden, "forbidden", "admin role required");
+        await (await JwtEnvironment.PostCustomerAsync(client)).AssertErrorAsync(HttpStatusCode.Forbidden, "forbidden", "admin role required");
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class OperatorRoleTests(JwtFixture fixture) : IClassFixture<JwtFix
         var claims = _env.Claims();
         claims["resource_access"] = new JsonObject { [TestTokens.Resource] = new JsonObject { ["roles"] = new JsonArray("platform_admin") } };
 
-        await (await CreateCustomerAsync(_env.Bearer(TestTokens.Sign(_env.Rsa, claims)))).AssertOkAsync();
+        await (await JwtEnvironment.PostCustomerAsync(_env.Bearer(TestTokens.Sign(_env.Rsa, claims)))).AssertOkAsync();
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class OperatorRoleTests(JwtFixture fixture) : IClassFixture<JwtFix
         var client = _env.Bearer(TestTokens.Sign(_env.Rsa, claims));
 
         await (await client.GetAsync(SupportPath)).AssertOkAsync();
-        await (await CreateCustomerAsync(client)).AssertErrorAsync(HttpStatusCode.Forbidden, "forbidden", "admin role required");
+        await (await JwtEnvironment.PostCustomerAsync(client)).AssertErrorAsync(HttpStatusCode.Forbidden, "forbidden", "admin role required");
     }
 
     [Theory]
@@ -92,7 +92,7 @@ public sealed class OperatorRoleTests(JwtFixture fixture) : IClassFixture<JwtFix
         var client = _env.Bearer(TestTokens.Sign(_env.Rsa, claims));
 
         await (await client.GetAsync(SupportPath)).AssertOkAsync();
-        await (await CreateCustomerAsync(client)).AssertErrorAsync(HttpStatusCode.Forbidden, "forbidden", "admin role required");
+        await (await JwtEnvironment.PostCustomerAsync(client)).AssertErrorAsync(HttpStatusCode.Forbidden, "forbidden", "admin role required");
     }
 
     [Theory]
@@ -110,7 +110,4 @@ public sealed class OperatorRoleTests(JwtFixture fixture) : IClassFixture<JwtFix
         Assert.Equal(roles.Min(), result.Role);
         Assert.Equal(denied, check.Authorize(result.Granted)?.Message);
     }
-
-    private static Task<HttpResponseMessage> CreateCustomerAsync(HttpClient client) =>
-        client.PostJsonAsync("/v1/admin/customers", new { name = "jwt-" + Guid.NewGuid() });
 }

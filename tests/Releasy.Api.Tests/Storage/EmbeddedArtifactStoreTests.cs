@@ -89,7 +89,7 @@ public sealed class EmbeddedArtifactStoreTests(EmbeddedStoreFixture fixture) : I
 
         var received = await store.ReceiveAsync(key, new MemoryStream(bytes), CancellationToken.None);
 
-        Assert.Equal(new StoredObject(2, ArtifactTestData.Sha256Hex(bytes)), received);
+        Assert.Equal(new StoredObject(2, TestData.Sha256Hex(bytes)), received);
         Assert.Equal(received, await store.StatAsync(key, CancellationToken.None));
         await store.DeleteAsync(key, CancellationToken.None);
         Assert.Null(await store.StatAsync(key, CancellationToken.None));
