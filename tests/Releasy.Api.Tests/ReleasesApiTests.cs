@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Releasy.Api.Data.Entities;
+using Releasy.Api.Tests.Jwt;
 
 namespace Releasy.Api.Tests;
 
@@ -176,9 +177,9 @@ public sealed class ReleasesApiTests(ApiFixture fixture) : IClassFixture<ApiFixt
     [Fact]
     public async Task Role_checks_follow_the_permission_matrix()
     {
-        var roles = fixture.Api.WithRoleTokens();
-        var publisher = roles.CreateOperatorClient("release_publisher");
-        var support = roles.CreateOperatorClient("platform_support");
+        await using var env = await JwtEnvironment.StartAsync();
+        var publisher = env.Bearer(env.Token("release_publisher"));
+        var support = env.Bearer(env.Token("platform_support"));
         var product = TestData.UniqueProduct();
 
         var created = await (await publisher.PostJsonAsync("/v1/releases", new { product, version = "1" })).AssertOkAsync();
