@@ -18,6 +18,7 @@ public sealed class LifecycleTests
             $"--ConnectionStrings:releasydb=Host=127.0.0.1;Port={closedPort};Database=releasydb;Username=u;Password=p;Timeout=3");
 
         var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => app.StartAsync().WaitAsync(RunningTopology.StartTimeout));
+        RunningTopology.DeleteState(app);
 
         Assert.Equal("The 'api' resource will not start: 'migrations' exited with code 1 (expected 0).", error.Message);
         Assert.DoesNotContain(app.States.History, s => s.ResourceName == "api" && s.State == KnownResourceStates.Starting);
@@ -62,6 +63,7 @@ public sealed class LifecycleTests
         Assert.Equal(4, pids.Count);
         var survivors = await Eventually.UntilAsync(() => Task.FromResult(pids.Where(ProcessTable.IsAlive).ToList()), s => s.Count == 0, "the children to exit");
         Assert.Empty(survivors);
+        Directory.Delete(state, recursive: true);
     }
 
     [Fact]

@@ -72,5 +72,19 @@ public sealed class RunningTopology : IAsyncDisposable
 
     public static string Tail(string text) => text.Length <= 6000 ? text : text[^6000..];
 
-    public async ValueTask DisposeAsync() => await App.DisposeAsync();
+    /// <summary>Each test's PostgreSQL data is tens of megabytes: remove it once the processes are gone.</summary>
+    public static void DeleteState(DistributedApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.Configuration[StateDirectory.ConfigurationKey] is { } state && Directory.Exists(state))
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        DeleteState(App);
+    }
 }
