@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using Releasy.Api.Auth;
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
@@ -137,7 +135,7 @@ public static partial class ArtifactsApi
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+            catch (DbUpdateException ex) when (ex.IsUniqueViolation()) // Same artifact id, or same object key within the release.
             {
                 return ApiError.Conflict("artifact already exists");
             }
@@ -225,14 +223,6 @@ public static partial class ArtifactsApi
             return (null, ApiError.Internal("failed to get release"));
         }
     }
-
-    /// <summary>Same artifact id, or same object key within the release (PostgreSQL 23505; SQLite primary key / unique).</summary>
-    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
-    {
-        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
-        SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 1555 or 2067,
-        _ => false,
-    };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Presigning an upload for release {ReleaseId} failed")]
     private static partial void LogPresignFailed(ILogger logger, Exception exception, string releaseId);

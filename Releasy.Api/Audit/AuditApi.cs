@@ -60,7 +60,7 @@ public static class AuditApi
         {
             page = await events
                 .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
-                .Skip((int)Math.Min(offset, int.MaxValue)).Take(limit)
+                .Page(limit, offset)
                 .ToListAsync(ct);
         }
         catch (DbException)

@@ -85,7 +85,7 @@ public static class CustomersApi
         {
             var page = await customers
                 .OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id)
-                .Skip((int)Math.Min(offset, int.MaxValue)).Take(limit)
+                .Page(limit, offset)
                 .Select(c => new CustomerView(c.Id, c.Name, c.Plan, c.CreatedAt, c.SuspendedAt))
                 .ToListAsync(ct);
             return TypedResults.Json(new CustomerList(page, limit, offset), ReleasyJson.Options);

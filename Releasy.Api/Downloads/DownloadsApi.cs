@@ -4,6 +4,7 @@ using Releasy.Api.Artifacts;
 using Releasy.Api.Auth;
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
+using Releasy.Api.Entitlements;
 using Releasy.Api.Http;
 using Releasy.Api.Idempotency;
 using Releasy.Api.Options;
@@ -66,7 +67,7 @@ public static partial class DownloadsApi
                 return ApiError.Forbidden("release not published");
             }
 
-            entitled = await HasActiveEntitlementAsync(db, customerId, release.Product, now, ct);
+            entitled = await db.HasActiveEntitlementAsync(customerId, release.Product, now, ct);
         }
         catch (DbException)
         {
@@ -167,7 +168,7 @@ public static partial class DownloadsApi
             }
 
             if (release.Status != Release.Published
-                || !await HasActiveEntitlementAsync(db, row.CustomerId, release.Product, now, ct))
+                || !await db.HasActiveEntitlementAsync(row.CustomerId, release.Product, now, ct))
             {
                 return ApiError.NotFound("release not available");
             }
@@ -197,14 +198,6 @@ public static partial class DownloadsApi
         context.Response.Headers.CacheControl = "no-store";
         return TypedResults.Redirect(location);
     }
-
-    /// <summary>
-    /// An entitlement for <paramref name="product"/> active at <paramref name="now"/>: started, and not yet ended
-    /// (<c>ends_at</c> is inclusive). To be unified with the shared entitlement queries at merge.
-    /// </summary>
-    private static Task<bool> HasActiveEntitlementAsync(ReleasyDbContext db, string customerId, string product, long now, CancellationToken ct) =>
-        db.Entitlements.AsNoTracking().AnyAsync(e => e.CustomerId == customerId && e.Product == product
-            && e.StartsAt <= now && (e.EndsAt == null || e.EndsAt >= now), ct);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Presigning the download of artifact {ArtifactId} failed")]
     private static partial void LogPresignFailed(ILogger logger, Exception exception, string artifactId);

@@ -49,7 +49,7 @@ public static class EntitlementsApi
         {
             page = await entitlements
                 .OrderBy(e => e.StartsAt).ThenBy(e => e.Id)
-                .Skip((int)Math.Min(offset, int.MaxValue)).Take(limit)
+                .Page(limit, offset)
                 .ToListAsync(ct);
         }
         catch (DbException)

@@ -1,5 +1,6 @@
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
+using Releasy.Api.Http;
 
 namespace Releasy.Api.Releases;
 
@@ -27,14 +28,6 @@ internal static class ReleaseQueries
 
         return releases;
     }
-
-    /// <summary>The products the customer holds an entitlement for that is active at <paramref name="now"/> (ends_at inclusive).</summary>
-    public static Task<List<string>> EntitledProductsAsync(ReleasyDbContext db, string customerId, long now, CancellationToken ct) =>
-        db.Entitlements.AsNoTracking()
-            .Where(e => e.CustomerId == customerId && e.StartsAt <= now && (e.EndsAt == null || e.EndsAt >= now))
-            .Select(e => e.Product)
-            .Distinct()
-            .ToListAsync(ct);
 
     /// <summary>
     /// Customer view: published releases of entitled products only. Null when nothing can be visible
@@ -66,7 +59,7 @@ internal static class ReleaseQueries
     public static Task<List<ReleaseView>> PageAsync(IQueryable<Release> releases, int limit, long offset, CancellationToken ct) =>
         releases
             .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
-            .Skip((int)Math.Min(offset, int.MaxValue)).Take(limit)
+            .Page(limit, offset)
             .Select(r => new ReleaseView(r.Id, r.Product, r.Version, r.Status, r.CreatedAt, r.PublishedAt, null))
             .ToListAsync(ct);
 

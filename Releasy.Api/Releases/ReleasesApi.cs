@@ -2,6 +2,7 @@ using System.Data.Common;
 using Releasy.Api.Auth;
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
+using Releasy.Api.Entitlements;
 using Releasy.Api.Http;
 using Releasy.Api.Idempotency;
 
@@ -103,7 +104,7 @@ public static partial class ReleasesApi
             List<string> entitled;
             try
             {
-                entitled = await ReleaseQueries.EntitledProductsAsync(db, customer.CustomerId, clock.GetUtcNow().ToUnixTimeSeconds(), ct);
+                entitled = await db.ActiveProductsAsync(customer.CustomerId, clock.GetUtcNow().ToUnixTimeSeconds(), ct);
             }
             catch (DbException)
             {
