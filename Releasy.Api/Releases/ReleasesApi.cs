@@ -5,6 +5,7 @@ using Releasy.Api.Data.Entities;
 using Releasy.Api.Entitlements;
 using Releasy.Api.Http;
 using Releasy.Api.Idempotency;
+using Releasy.Api.Storage;
 
 namespace Releasy.Api.Releases;
 
@@ -150,13 +151,19 @@ public static partial class ReleasesApi
         string releaseId, ReleasyDbContext db, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
         TransitionAsync(releaseId, publish: false, db, clock, loggers.CreateLogger(LogCategory), ct);
 
-    public static async Task<IResult> DeleteRelease(string releaseId, ReleasyDbContext db, ILoggerFactory loggers, CancellationToken ct)
+    /// <summary>
+    /// Deletes the release; the database cascades to its artifacts and their download tokens (contract 3.6.4).
+    /// The stored objects go afterwards, best-effort: a storage failure only leaves an orphaned object (logged).
+    /// </summary>
+    public static async Task<IResult> DeleteRelease(
+        string releaseId, ReleasyDbContext db, ArtifactStorage storage, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(LogCategory);
+        List<string> objectKeys;
         int deleted;
         try
         {
-            // ON DELETE CASCADE removes the release's artifacts and their download tokens.
+            objectKeys = await db.Artifacts.AsNoTracking().Where(a => a.ReleaseId == releaseId).Select(a => a.ObjectKey).ToListAsync(ct);
             deleted = await db.Releases.Where(r => r.Id == releaseId).ExecuteDeleteAsync(ct);
         }
         catch (DbException ex)
@@ -171,6 +178,7 @@ public static partial class ReleasesApi
         }
 
         LogDeleted(logger, releaseId);
+        await storage.DeleteObjectsBestEffortAsync(objectKeys, ct);
         return TypedResults.NoContent();
     }
 

@@ -6,8 +6,8 @@ namespace Releasy.Api.Storage;
 /// </summary>
 /// <remarks>
 /// Deleting a release cascades to its artifact rows and their download tokens in the database (contract 3.6.4),
-/// but the database cannot delete stored objects. The release-delete endpoint should read the release's object
-/// keys, delete the row, and then call <see cref="DeleteObjectsBestEffortAsync"/>: the objects go too, and a
+/// but the database cannot delete stored objects. The release-delete endpoint reads the release's object
+/// keys, deletes the row, and then calls <see cref="DeleteObjectsBestEffortAsync"/>: the objects go too, and a
 /// storage failure only leaves an orphaned object behind (logged), never a failed delete or a dangling row.
 /// </remarks>
 public sealed partial class ArtifactStorage(IArtifactStore? store, ILogger<ArtifactStorage> logger) : IDisposable

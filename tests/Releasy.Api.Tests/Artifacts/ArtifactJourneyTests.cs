@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Releasy.Api.Data.Entities;
+using Releasy.Api.Storage;
 
 namespace Releasy.Api.Tests.Artifacts;
 
@@ -116,6 +118,25 @@ public abstract class ArtifactJourneyTests<TFixture>(TFixture fixture) where TFi
 
         Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
         Assert.True(LifetimeSeconds(redirect.Headers.Location!) <= 75, redirect.Headers.Location!.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task Deleting_a_release_removes_its_stored_objects_and_leaves_other_releases_objects()
+    {
+        var release = await Api.SeedReleaseAsync();
+        var kept = await Api.SeedReleaseAsync();
+        var (_, objectKey) = await Api.CreateArtifactAsync(release, [1, 2, 3]);
+        var (_, keptKey) = await Api.CreateArtifactAsync(kept, [4, 5]);
+        var store = Api.Services.GetRequiredService<ArtifactStorage>().Store!;
+        Assert.NotNull(await store.StatAsync(objectKey, CancellationToken.None));
+
+        var response = await Api.CreateAdminClient().DeleteAsync($"/v1/releases/{release.Id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Null(await store.StatAsync(objectKey, CancellationToken.None));
+        Assert.Equal(2, (await store.StatAsync(keptKey, CancellationToken.None))?.Size);
+        await using var db = Api.Database.CreateContext();
+        Assert.False(await db.Artifacts.AnyAsync(a => a.ReleaseId == release.Id));
     }
 
     /// <summary>How long the presigned URL lives from now: <c>X-Amz-Expires</c>, or <c>expires</c> minus now.</summary>

@@ -176,7 +176,8 @@ public sealed class ArtifactsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
     public async Task Register_stores_the_trimmed_fields_and_refuses_a_second_registration_with_409()
     {
         var release = await Api.SeedReleaseAsync();
-        var (id, key, bytes) = await UploadAsync(release, "linux", "app.tar.gz", [5, 6, 7, 8]);
+        byte[] bytes = [5, 6, 7, 8];
+        var (id, key) = await Api.UploadArtifactAsync(release, bytes);
         var body = new
         {
             artifact_id = $"urn:uuid:{id.ToUpperInvariant()}",
@@ -207,7 +208,8 @@ public sealed class ArtifactsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
     public async Task Register_replays_with_the_same_idempotency_key()
     {
         var release = await Api.SeedReleaseAsync();
-        var (id, key, bytes) = await UploadAsync(release, "mac", "a.dmg", [9]);
+        byte[] bytes = [9];
+        var (id, key) = await Api.UploadArtifactAsync(release, bytes, "mac", "a.dmg");
         var body = new { artifact_id = id, platform = "mac", object_key = key, checksum = TestData.Sha256Hex(bytes), size = 1 };
         var idempotencyKey = "register-" + Guid.NewGuid();
 
@@ -240,12 +242,4 @@ public sealed class ArtifactsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
 
     private static object RegisterBody(string artifactId, string objectKey) =>
         new { artifact_id = artifactId, platform = "linux", object_key = objectKey, checksum = new string('a', 64), size = 1 };
-
-    private async Task<(string Id, string Key, byte[] Bytes)> UploadAsync(Release release, string platform, string filename, byte[] bytes)
-    {
-        var presign = await (await _admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts/presign", new { filename, platform })).AssertOkAsync();
-        var (storage, uri) = Api.StorageClient((string)presign["upload_url"]!);
-        (await storage.PutAsync(uri, new ByteArrayContent(bytes))).EnsureSuccessStatusCode();
-        return ((string)presign["artifact_id"]!, (string)presign["object_key"]!, bytes);
-    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Releasy.Api.Data.Entities;
 
 namespace Releasy.Api.Tests.Artifacts;
@@ -32,6 +33,20 @@ public sealed class StorageNotConfiguredTests(NoStoreFixture fixture) : IClassFi
         var response = await Api.CreateClient().GetAsync(new Uri((string)token["download_url"]!).PathAndQuery);
 
         await response.AssertErrorAsync(HttpStatusCode.ServiceUnavailable, "service_unavailable", "artifact storage not configured");
+    }
+
+    [Fact]
+    public async Task Deleting_a_release_with_artifacts_still_answers_204()
+    {
+        var release = await Api.SeedReleaseAsync(status: Release.Published);
+        await Api.SeedArtifactAsync(release);
+
+        var response = await Api.CreateAdminClient().DeleteAsync($"/v1/releases/{release.Id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await using var db = Api.Database.CreateContext();
+        Assert.False(await db.Releases.AnyAsync(r => r.Id == release.Id));
+        Assert.False(await db.Artifacts.AnyAsync(a => a.ReleaseId == release.Id));
     }
 
     [Fact]

@@ -197,6 +197,31 @@ public static class TestData
         return (string)(await response.AssertOkAsync())["id"]!;
     }
 
+    /// <summary>Presigns an upload for <paramref name="release"/> and PUTs <paramref name="bytes"/> to it; returns the artifact id and object key.</summary>
+    public static async Task<(string Id, string ObjectKey)> UploadArtifactAsync(
+        this ReleasyApiFactory api, Release release, byte[] bytes, string platform = "linux", string filename = "app.tar.gz")
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(release);
+        var presign = await (await api.CreateAdminClient().PostJsonAsync(
+            $"/v1/releases/{release.Id}/artifacts/presign", new { filename, platform })).AssertOkAsync();
+        var (storage, uri) = api.StorageClient((string)presign["upload_url"]!);
+        (await storage.PutAsync(uri, new ByteArrayContent(bytes))).EnsureSuccessStatusCode();
+        return ((string)presign["artifact_id"]!, (string)presign["object_key"]!);
+    }
+
+    /// <summary>Uploads <paramref name="bytes"/> and registers them as an artifact of <paramref name="release"/>.</summary>
+    public static async Task<(string Id, string ObjectKey)> CreateArtifactAsync(
+        this ReleasyApiFactory api, Release release, byte[] bytes, string platform = "linux", string filename = "app.tar.gz")
+    {
+        var (id, objectKey) = await api.UploadArtifactAsync(release, bytes, platform, filename);
+        await (await api.CreateAdminClient().PostJsonAsync($"/v1/releases/{release.Id}/artifacts", new
+        {
+            artifact_id = id, platform, object_key = objectKey, checksum = Sha256Hex(bytes), size = bytes.Length,
+        })).AssertOkAsync();
+        return (id, objectKey);
+    }
+
     /// <summary>The audit events <paramref name="act"/> wrote, oldest first.</summary>
     public static async Task<List<AuditEvent>> AuditEventsWrittenByAsync(TestDatabase database, Func<Task> act)
     {
