@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Releasy.Api.Auth;
 using Releasy.Api.Auth.Jwt;
@@ -23,6 +24,11 @@ public static class ApplicationServiceExtensions
         // Latin-1 lets a header with non-ASCII bytes reach the credential rules (treated as absent)
         // instead of being refused by the server before the error envelope can be written.
         builder.Services.Configure<KestrelServerOptions>(o => o.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
+
+        // X-Forwarded-* are honoured only from loopback, where the proxy runs; the defaults trust nothing else.
+        // Download links never use them: they come from RELEASY_PUBLIC_BASE_URL.
+        builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders =
+            ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
 
         var services = builder.Services;
         services.AddSingleton(sp => ReleasySettings.Parse(sp.GetRequiredService<IConfiguration>()));

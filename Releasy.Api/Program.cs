@@ -18,6 +18,7 @@ try
     builder.AddApplicationServices();
 
     var app = builder.Build();
+    app.UseForwardedHeaders();
     app.UseApiErrorHandling();
     app.UseRouting();
     app.UseStrictRouting();

@@ -178,7 +178,8 @@ public static partial class ReleasesApi
         }
 
         LogDeleted(logger, releaseId);
-        await storage.DeleteObjectsBestEffortAsync(objectKeys, ct);
+        // The row is gone: finish the clean-up even if the client hangs up now.
+        await storage.DeleteObjectsBestEffortAsync(objectKeys, CancellationToken.None);
         return TypedResults.NoContent();
     }
 

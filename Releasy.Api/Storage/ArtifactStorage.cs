@@ -32,7 +32,7 @@ public sealed partial class ArtifactStorage(IArtifactStore? store, ILogger<Artif
             {
                 await store.DeleteAsync(key, ct);
             }
-            catch (ArtifactStoreException ex)
+            catch (Exception ex) when (ex is ArtifactStoreException or IOException or HttpRequestException or OperationCanceledException)
             {
                 LogDeleteFailed(logger, ex, key);
             }
