@@ -76,7 +76,7 @@ public sealed partial class IdempotencyService(ReleasyDbContext db, TimeProvider
 
             if (inserted == 1)
             {
-                return await RunReservedAsync(key, endpoint, operation, ct);
+                return await RunReservedAsync(key, endpoint, operation);
             }
 
             IdempotencyRecord? existing;
@@ -122,7 +122,7 @@ public sealed partial class IdempotencyService(ReleasyDbContext db, TimeProvider
         return ApiError.IdempotencyInProgress;
     }
 
-    private async Task<IResult> RunReservedAsync<T>(string key, string endpoint, Func<Task<Outcome<T>>> operation, CancellationToken ct)
+    private async Task<IResult> RunReservedAsync<T>(string key, string endpoint, Func<Task<Outcome<T>>> operation)
     {
         Outcome<T> outcome;
         try
@@ -145,12 +145,14 @@ public sealed partial class IdempotencyService(ReleasyDbContext db, TimeProvider
         try
         {
             db.ChangeTracker.Clear();
+            // Not the request's token: the operation has committed, so a client that hung up must still be able
+            // to replay it on retry rather than meet an in-progress key for a day.
             await db.IdempotencyKeys
                 .Where(r => r.IdempotencyKey == key && r.Endpoint == endpoint)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(r => r.ResponseStatus, StatusCodes.Status200OK)
                     .SetProperty(r => r.ResponseBody, body)
-                    .SetProperty(r => r.State, IdempotencyRecord.Completed), ct);
+                    .SetProperty(r => r.State, IdempotencyRecord.Completed), CancellationToken.None);
         }
         catch (DbException ex)
         {

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Releasy.Api.Data.Entities;
+using Releasy.Api.Idempotency;
+
+namespace Releasy.Api.Tests.Idempotency;
+
+/// <summary>The state machine of contract 4.5, driven directly where HTTP cannot stage the case.</summary>
+public sealed class IdempotencyServiceTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task A_success_is_stored_for_replay_even_when_the_client_hung_up_after_the_operation_committed()
+    {
+        var key = "hangup-" + Guid.NewGuid().ToString("N");
+        var endpoint = "test_endpoint_" + Guid.NewGuid().ToString("N");
+        await using var db = fixture.Api.Database.CreateContext();
+        var service = new IdempotencyService(db, fixture.Api.Clock, NullLogger<IdempotencyService>.Instance);
+        var http = new DefaultHttpContext();
+        http.Request.Headers[IdempotencyService.HeaderName] = key;
+        using var aborted = new CancellationTokenSource();
+
+        var result = await service.RunAsync(http.Request, endpoint, "fingerprint", async () =>
+        {
+            await Task.Yield();
+            await aborted.CancelAsync(); // The client disconnects once the work is done.
+            return (Outcome<string>)"done";
+        }, aborted.Token);
+
+        Assert.IsAssignableFrom<IStatusCodeHttpResult>(result);
+        Assert.Equal(StatusCodes.Status200OK, ((IStatusCodeHttpResult)result).StatusCode);
+        await using var check = fixture.Api.Database.CreateContext();
+        var row = await check.IdempotencyKeys.AsNoTracking().SingleAsync(r => r.IdempotencyKey == key && r.Endpoint == endpoint);
+        Assert.Equal((IdempotencyRecord.Completed, (int?)StatusCodes.Status200OK, "\"done\""), (row.State, row.ResponseStatus, row.ResponseBody));
+    }
+}
