@@ -21,7 +21,7 @@ public sealed class OperatorAuthenticator(ReleasySettings settings, IServiceProv
         var bearer = ReadBearer(request);
 
         var candidate = header
-            ?? (bearer is not null && (bearer == _adminKey || !IsJwtShaped(bearer)) ? bearer : null);
+            ?? (bearer is not null && (!IsJwtShaped(bearer) || (_adminKey is not null && FixedTimeEquals(bearer, _adminKey))) ? bearer : null);
 
         if (_adminKey is not null && candidate is not null)
         {
