@@ -114,9 +114,7 @@ public sealed partial class IdempotencyService(ReleasyDbContext db, TimeProvider
                 return ApiError.IdempotencyInProgress;
             }
 
-            return existing.ResponseBody is { } body
-                ? Results.Text(body, "application/json", statusCode: StatusCodes.Status200OK)
-                : ApiError.Internal("idempotency response missing");
+            return existing.ResponseBody is { } body ? Replay(body) : ApiError.Internal("idempotency response missing");
         }
 
         return ApiError.IdempotencyInProgress;
@@ -161,6 +159,21 @@ public sealed partial class IdempotencyService(ReleasyDbContext db, TimeProvider
         }
 
         return Results.Text(body, "application/json", statusCode: StatusCodes.Status200OK);
+    }
+
+    /// <summary>The stored 200 body, re-serialized; a body that is not JSON is the contract's 500 (4.5).</summary>
+    private static IResult Replay(string body)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(body);
+            return Results.Text(System.Text.Json.JsonSerializer.Serialize(document.RootElement, ReleasyJson.Options),
+                "application/json", statusCode: StatusCodes.Status200OK);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return ApiError.Internal("failed to decode idempotency response");
+        }
     }
 
     private async Task ReleaseAsync(string key, string endpoint)
