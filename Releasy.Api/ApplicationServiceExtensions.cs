@@ -30,6 +30,10 @@ public static class ApplicationServiceExtensions
         builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders =
             ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost);
 
+        // Request URLs carry secrets (download tokens in the path, storage signatures in the query), and the
+        // hosting layer's "Request starting/finished" lines print them whole: keep those lines off.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
         var services = builder.Services;
         services.AddSingleton(sp => ReleasySettings.Parse(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton(TimeProvider.System);

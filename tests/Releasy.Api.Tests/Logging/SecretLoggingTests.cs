@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Releasy.Api.Tests.Logging;
+
+/// <summary>Secrets in request URLs (download tokens, storage signatures) never reach a log line.</summary>
+public sealed class SecretLoggingTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task A_download_token_and_a_storage_signature_in_the_url_are_not_logged()
+    {
+        var capture = new CapturingLoggerProvider();
+        using var api = fixture.Api.WithWebHostBuilder(b => b.ConfigureLogging(l => l.AddProvider(capture)));
+        using var client = api.CreateClient();
+        var token = "releasy_dl_" + Guid.NewGuid().ToString("N");
+        var signature = "sig" + Guid.NewGuid().ToString("N");
+
+        await (await client.GetAsync($"/v1/downloads/{token}")).AssertErrorAsync(HttpStatusCode.NotFound, "not_found", "download token not found");
+        await client.GetAsync($"/v1/storage/releases/a/b?expires=1&signature={signature}");
+
+        Assert.NotEmpty(capture.Messages);
+        Assert.DoesNotContain(capture.Messages, m => m.Contains(token, StringComparison.Ordinal));
+        Assert.DoesNotContain(capture.Messages, m => m.Contains(signature, StringComparison.Ordinal));
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new CapturingLogger(Messages);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class CapturingLogger(ConcurrentQueue<string> messages) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                messages.Enqueue(formatter(state, exception));
+        }
+    }
+}
