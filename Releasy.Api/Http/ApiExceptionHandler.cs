@@ -25,7 +25,9 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         {
             if (!httpContext.RequestAborted.IsCancellationRequested)
             {
-                LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+                // The route template, not the path: a path can hold a secret (GET /v1/downloads/{token}).
+                var route = (httpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+                LogUnhandled(logger, exception, httpContext.Request.Method, route);
             }
 
             error = ApiError.Internal("internal error");
@@ -35,6 +37,6 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Route}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string route);
 }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Releasy.Api.Http;
 
 namespace Releasy.Api.Tests.Logging;
 
@@ -22,6 +24,24 @@ public sealed class SecretLoggingTests(ApiFixture fixture) : IClassFixture<ApiFi
         Assert.NotEmpty(capture.Messages);
         Assert.DoesNotContain(capture.Messages, m => m.Contains(token, StringComparison.Ordinal));
         Assert.DoesNotContain(capture.Messages, m => m.Contains(signature, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_unhandled_exception_on_a_download_url_is_logged_without_the_token()
+    {
+        var capture = new CapturingLoggerProvider();
+        var handler = new ApiExceptionHandler(new Logger<ApiExceptionHandler>(new LoggerFactory([capture])));
+        var token = "releasy_dl_" + Guid.NewGuid().ToString("N");
+        var http = new DefaultHttpContext();
+        http.Request.Method = "GET";
+        http.Request.Path = "/v1/downloads/" + token;
+        http.Response.Body = new MemoryStream();
+
+        Assert.True(await handler.TryHandleAsync(http, new InvalidOperationException("boom"), CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status500InternalServerError, http.Response.StatusCode);
+        Assert.Single(capture.Messages);
+        Assert.DoesNotContain(capture.Messages, m => m.Contains(token, StringComparison.Ordinal));
     }
 
     private sealed class CapturingLoggerProvider : ILoggerProvider
