@@ -53,10 +53,21 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("Releasy.*")
                 // Probes run every few seconds; tracing them would drown the real requests.
-                .AddAspNetCoreInstrumentation(o => o.Filter = context =>
-                    !context.Request.Path.StartsWithSegments(HealthPath) &&
-                    !context.Request.Path.StartsWithSegments(AlivePath))
-                .AddHttpClientInstrumentation()
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = context =>
+                        !context.Request.Path.StartsWithSegments(HealthPath) &&
+                        !context.Request.Path.StartsWithSegments(AlivePath);
+                    o.EnrichWithHttpRequest = (activity, request) =>
+                        activity.SetTag("url.path", SecretPaths.Redact(request.Path.Value));
+                })
+                .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
+                {
+                    if (request.RequestUri is { } uri && SecretPaths.Redact(uri.AbsolutePath) != uri.AbsolutePath)
+                    {
+                        activity.SetTag("url.full", $"{uri.Scheme}://{uri.Authority}{SecretPaths.Redact(uri.AbsolutePath)}");
+                    }
+                })
                 .AddNpgsql());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Releasy.Api.Tests.Logging;
+
+/// <summary>Traces are exported to an operator's collector: a download token must not ride along in them.</summary>
+public sealed class SecretTracingTests(ApiFixture fixture) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task A_download_token_in_the_path_is_redacted_from_the_request_trace()
+    {
+        var tags = new ConcurrentBag<KeyValuePair<string, string?>>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                foreach (var tag in activity.Tags)
+                {
+                    tags.Add(tag);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var token = "releasy_dl_" + Guid.NewGuid().ToString("N");
+
+        var response = await fixture.Api.CreateClient().GetAsync($"/v1/downloads/{token}");
+
+        await response.AssertErrorAsync(HttpStatusCode.NotFound, "not_found", "download token not found");
+        Assert.Contains(tags, t => t.Key == "url.path" && t.Value == "/v1/downloads/{token}");
+        Assert.DoesNotContain(tags, t => t.Value?.Contains(token, StringComparison.Ordinal) == true);
+    }
+}
