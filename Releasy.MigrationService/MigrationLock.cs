@@ -23,12 +23,20 @@ public sealed class MigrationLock : IAsyncDisposable
         if (database.Provider == DatabaseProvider.Postgres)
         {
             var connection = (NpgsqlConnection)database.CreateDbConnection();
-            await connection.OpenAsync(ct);
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
-            command.Parameters.AddWithValue("key", AdvisoryLockKey);
-            command.CommandTimeout = 0;
-            await command.ExecuteNonQueryAsync(ct);
-            return new MigrationLock(connection);
+            try
+            {
+                await connection.OpenAsync(ct);
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
+                command.Parameters.AddWithValue("key", AdvisoryLockKey);
+                command.CommandTimeout = 0;
+                await command.ExecuteNonQueryAsync(ct);
+                return new MigrationLock(connection);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
         }
 
         // SQLite has no advisory locks; MigrateAsync takes EF Core's __EFMigrationsLock row instead.

@@ -173,7 +173,8 @@ public sealed class EmbeddedArtifactStore : IArtifactStore
             File.Move(temp, target, overwrite: true);
             return stored;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        // A client that sends a short or broken body gets its 400 from the exception handler, not a storage 500.
+        catch (Exception ex) when (ex is (IOException and not BadHttpRequestException) or UnauthorizedAccessException)
         {
             throw new ArtifactStoreException("object write failed", ex);
         }
