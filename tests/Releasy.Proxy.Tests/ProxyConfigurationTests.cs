@@ -56,27 +56,35 @@ public sealed class ProxyConfigurationTests
     public async Task Terminates_tls_with_the_configured_certificate()
     {
         await using var a = await TestBackend.StartAsync("a");
-        var certificate = Path.Combine(Directory.CreateTempSubdirectory("releasy-cert-").FullName, "proxy.pfx");
-        await File.WriteAllBytesAsync(certificate, CreateSelfSignedPfx("secret"));
-        HttpMessageHandler TrustTestCertificate() => new SocketsHttpHandler
+        var directory = Directory.CreateTempSubdirectory("releasy-cert-");
+        try
         {
-            SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.Subject == "CN=releasy-proxy-test" },
-        };
-        await using var proxy = await ProxyProcess.StartAsync(
-            new Dictionary<string, string>
+            var certificate = Path.Combine(directory.FullName, "proxy.pfx");
+            await File.WriteAllBytesAsync(certificate, CreateSelfSignedPfx("secret"));
+            HttpMessageHandler TrustTestCertificate() => new SocketsHttpHandler
             {
-                ["services__api__http__0"] = a.Url,
-                ["Proxy__Tls__CertificatePath"] = certificate,
-                ["Proxy__Tls__CertificatePassword"] = "secret",
-            },
-            scheme: "https",
-            TrustTestCertificate);
-        using var client = proxy.CreateClient(TrustTestCertificate());
+                SslOptions = { RemoteCertificateValidationCallback = (_, cert, _, _) => cert?.Subject == "CN=releasy-proxy-test" },
+            };
+            await using var proxy = await ProxyProcess.StartAsync(
+                new Dictionary<string, string>
+                {
+                    ["services__api__http__0"] = a.Url,
+                    ["Proxy__Tls__CertificatePath"] = certificate,
+                    ["Proxy__Tls__CertificatePassword"] = "secret",
+                },
+                scheme: "https",
+                TrustTestCertificate);
+            using var client = proxy.CreateClient(TrustTestCertificate());
 
-        var echo = await client.GetFromJsonAsync<EchoResponse>("/v1/tls");
+            var echo = await client.GetFromJsonAsync<EchoResponse>("/v1/tls");
 
-        Assert.Equal("https", echo!.ForwardedProto);
-        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+            Assert.Equal("https", echo!.ForwardedProto);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     private static byte[] CreateSelfSignedPfx(string password)
