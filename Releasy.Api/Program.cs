@@ -24,15 +24,16 @@ try
     app.UseStrictRouting();
 
     app.MapDefaultEndpoints();
-    app.MapMetaApi();
-    app.MapCustomersApi();
-    app.MapApiKeysApi();
-    app.MapEntitlementsApi();
-    app.MapReleasesApi();
-    app.MapArtifactsApi();
-    app.MapDownloadsApi();
-    app.MapStorageApi();
-    app.MapAuditApi();
+    var routes = app.MapGroup("").AnswerHeadOnGet();
+    routes.MapMetaApi();
+    routes.MapCustomersApi();
+    routes.MapApiKeysApi();
+    routes.MapEntitlementsApi();
+    routes.MapReleasesApi();
+    routes.MapArtifactsApi();
+    routes.MapDownloadsApi();
+    routes.MapStorageApi();
+    routes.MapAuditApi();
 
     await app.CheckStartupAsync();
     await app.RunAsync();

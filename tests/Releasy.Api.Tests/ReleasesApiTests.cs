@@ -200,6 +200,19 @@ public sealed class ReleasesApiTests(ApiFixture fixture) : IClassFixture<ApiFixt
     }
 
     [Fact]
+    public async Task Get_routes_answer_head_with_the_get_status_and_headers()
+    {
+        await fixture.Api.SeedReleaseAsync(TestData.UniqueProduct());
+
+        var head = await _admin.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v1/releases"));
+        var anonymous = await fixture.Api.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v1/releases"));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal("application/json", head.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Fact]
     public async Task Release_routes_answer_405_and_404_in_the_envelope()
     {
         var release = await fixture.Api.SeedReleaseAsync(TestData.UniqueProduct());
@@ -212,6 +225,7 @@ public sealed class ReleasesApiTests(ApiFixture fixture) : IClassFixture<ApiFixt
         await get.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed", "method not allowed");
         Assert.Equal(["DELETE"], get.Content.Headers.Allow);
         await put.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed", "method not allowed");
+        Assert.Equal(["GET", "HEAD", "POST"], put.Content.Headers.Allow.Order(StringComparer.Ordinal));
         await getPublish.AssertErrorAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed", "method not allowed");
         await trailing.AssertErrorAsync(HttpStatusCode.NotFound, "not_found", "not found");
     }

@@ -228,6 +228,19 @@ public sealed class DownloadsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.Found, (await NoRedirects().GetAsync(url)).StatusCode);
     }
 
+    [Fact]
+    public async Task Resolve_answers_head_like_get()
+    {
+        var (artifact, _, client) = await EntitledAsync();
+        var url = await IssueAsync(client, artifact);
+
+        var response = await NoRedirects().SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
+
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Contains(artifact.ObjectKey, response.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/v1/downloads/%20", HttpStatusCode.BadRequest, "token is required")]
     [InlineData("/v1/downloads/releasy_dl_unknown", HttpStatusCode.NotFound, "download token not found")]
