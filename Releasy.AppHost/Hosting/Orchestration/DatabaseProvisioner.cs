@@ -22,7 +22,8 @@ public sealed class DatabaseProvisioner(
 
     public IRunningProcess? ServerProcess => _local?.Process;
 
-    public async Task StartServerAsync(PostgresServerResource server, CancellationToken ct)
+    /// <summary>Starts the server (or picks the external database or SQLite); a private instance is then watched until it exits.</summary>
+    public async Task RunServerAsync(PostgresServerResource server, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(server);
         var databases = model.Resources.OfType<PostgresDatabaseResource>().Where(d => d.Server == server).ToList();
@@ -67,7 +68,7 @@ public sealed class DatabaseProvisioner(
 
         values.SetConnectionString(server, _local.ConnectionString("postgres", values.ResolveParameter(server.Password)));
         tracker.Publish(snapshot with { State = KnownResourceStates.Running, ProcessId = _local.Process?.Id, Url = $"tcp://127.0.0.1:{_local.Port}" });
-        _ = WatchServerAsync(snapshot, _local.Process!, ct);
+        await WatchServerAsync(snapshot, _local.Process!, ct);
     }
 
     public async Task CreateDatabaseAsync(PostgresDatabaseResource database, CancellationToken ct)

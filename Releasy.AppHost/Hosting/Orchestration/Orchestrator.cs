@@ -133,7 +133,7 @@ public sealed class Orchestrator : IAsyncDisposable
         switch (resource)
         {
             case PostgresServerResource server:
-                await _databases.StartServerAsync(server, stopping);
+                await _databases.RunServerAsync(server, stopping);
                 break;
             case PostgresDatabaseResource database:
                 await _databases.CreateDatabaseAsync(database, stopping);

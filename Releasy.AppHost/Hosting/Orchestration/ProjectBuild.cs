@@ -57,8 +57,9 @@ public sealed class ProjectBuild(string artifactsRoot, string pivot)
     {
         var target = WriteSolutionFilter(projects, state) ?? projects[0].ProjectPath;
         ConsoleLines.Write(output, "build", $"dotnet build {string.Join(", ", projects.Select(p => p.AssemblyName))} ({Configuration}, {ArtifactsRoot})");
+        // No MSBuild node reuse: idle build nodes would outlive the AppHost, which leaves no process behind.
         var spec = new ProcessSpec("build", "dotnet",
-            ["build", target, "-c", Configuration, $"-p:ArtifactsPath={ArtifactsRoot}", "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary"])
+            ["build", target, "-c", Configuration, $"-p:ArtifactsPath={ArtifactsRoot}", "-nodeReuse:false", "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary"])
         {
             OnOutput = line => ConsoleLines.Write(output, "build", line),
         };
