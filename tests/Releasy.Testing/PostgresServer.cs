@@ -77,12 +77,9 @@ public static class PostgresServer
     /// <summary>A throwaway cluster in a temp directory, stopped when the test process exits.</summary>
     private static class PrivateInstance
     {
-        private const string Prefix = "releasy-pg-";
-
         public static async Task<string> StartAsync(string bin)
         {
-            RemoveStoppedClusters();
-            var root = Directory.CreateTempSubdirectory(Prefix).FullName;
+            var root = ScratchDirectory.Create("releasy-pg-", inUse: dir => File.Exists(Path.Combine(dir, "data", "postmaster.pid")));
             var password = Guid.NewGuid().ToString("N");
             var port = FreePort();
             await File.WriteAllTextAsync(Path.Combine(root, "pw"), password);
@@ -99,32 +96,6 @@ public static class PostgresServer
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
                 RunAsPostgresAsync(asRoot, Path.Combine(bin, "pg_ctl"), $"-D {root}/data -m immediate stop").GetAwaiter().GetResult();
             return $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database=postgres";
-        }
-
-        /// <summary>
-        /// The test host may be killed before its exit handler has stopped the server and removed the
-        /// directory, so each run removes the clusters of earlier runs that are no longer running (a recent
-        /// directory without a running server may be a concurrent run's, still in initdb).
-        /// </summary>
-        private static void RemoveStoppedClusters()
-        {
-            foreach (var directory in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + "*"))
-            {
-                var settingUp = Directory.GetLastWriteTimeUtc(directory) > TimeProvider.System.GetUtcNow().UtcDateTime.AddMinutes(-5);
-                if (settingUp || File.Exists(Path.Combine(directory, "data", "postmaster.pid")))
-                {
-                    continue;
-                }
-
-                try
-                {
-                    Directory.Delete(directory, recursive: true);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Another user's: not ours to remove.
-                }
-            }
         }
 
         private static Task RunAsPostgresAsync(bool asRoot, string file, string arguments) =>

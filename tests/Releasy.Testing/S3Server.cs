@@ -39,7 +39,7 @@ public static class S3Server
         }
 
         const string bucket = "releasy-artifacts";
-        var data = Directory.CreateTempSubdirectory("releasy-s3rver-").FullName;
+        var data = ScratchDirectory.Create("releasy-s3rver-");
         var port = PostgresServer.FreePort();
         var process = Process.Start(new ProcessStartInfo("node")
         {
