@@ -71,6 +71,20 @@ public sealed class EmbeddedArtifactStoreTests(EmbeddedStoreFixture fixture) : I
     }
 
     [Fact]
+    public async Task A_signed_download_url_answers_head_with_the_length()
+    {
+        var store = Store();
+        var key = $"releases/p/v/linux/{Guid.NewGuid()}/data.bin";
+        await store.ReceiveAsync(key, new MemoryStream(new byte[1000]), CancellationToken.None);
+
+        var response = await Api.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Head, Relative(store.PresignDownload(key, 60))));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1000, response.Content.Headers.ContentLength);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
     public async Task A_signed_download_of_a_missing_object_is_404()
     {
         var key = $"releases/p/v/linux/{Guid.NewGuid()}/none.bin";
