@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Releasy.Api.Auth;
+using Releasy.Api.Customers;
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
 using Releasy.Api.Http;
@@ -35,22 +36,10 @@ public static partial class ApiKeysApi
         }
 
         var input = body.Value;
-        var customerId = input.CustomerId.Trim();
-        if (customerId.Length == 0)
+        var (customerId, customerError) = await CustomerLookup.FindAsync(input.CustomerId, db, ct);
+        if (customerError is not null)
         {
-            return ApiError.BadRequest("customer_id is required");
-        }
-
-        try
-        {
-            if (!await db.Customers.AnyAsync(c => c.Id == customerId, ct))
-            {
-                return ApiError.NotFound("customer not found");
-            }
-        }
-        catch (DbException)
-        {
-            return ApiError.Internal("customer lookup failed");
+            return customerError;
         }
 
         if (NormalizeScopes(input.Scopes, out var scopes) is { } scopesError)
@@ -63,8 +52,6 @@ public static partial class ApiKeysApi
             return keyTypeError;
         }
 
-        var secret = SecretHasher.NewApiKey();
-        var hash = hasher.HashApiKey(secret);
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         if (input.ExpiresAt is { } expiresAt)
         {
@@ -79,11 +66,13 @@ public static partial class ApiKeysApi
             }
         }
 
+        // Argon2id costs tens of milliseconds: only once every field is valid.
+        var secret = SecretHasher.NewApiKey();
         var key = new ApiKey
         {
             Id = Guid.NewGuid().ToString(),
             CustomerId = customerId,
-            KeyHash = hash,
+            KeyHash = hasher.HashApiKey(secret),
             KeyPrefix = SecretHasher.LookupPrefix(secret),
             Name = input.Name,
             KeyType = keyType,

@@ -151,16 +151,9 @@ public static partial class ArtifactsApi
     /// <summary>The field rules of contract 3.7.3, in table order.</summary>
     private static ApiError? Validate(RegisterArtifactRequest input, out string artifactId)
     {
-        artifactId = string.Empty;
-        var rawId = input.ArtifactId.Trim();
-        if (rawId.Length == 0)
+        if (ArtifactIds.Parse(input.ArtifactId, out artifactId) is { } idError)
         {
-            return ApiError.BadRequest("artifact_id is required");
-        }
-
-        if (!ArtifactIds.TryCanonicalize(rawId, out artifactId))
-        {
-            return ApiError.BadRequest("artifact_id must be a valid UUID");
+            return idError;
         }
 
         if (input.Platform.Trim().Length == 0)

@@ -38,7 +38,7 @@ public static class CustomersApi
             {
                 Id = Guid.NewGuid().ToString(),
                 Name = name,
-                Plan = NullIfBlank(input.Plan),
+                Plan = RequestText.TrimToNull(input.Plan),
                 CreatedAt = clock.GetUtcNow().ToUnixTimeSeconds(),
             };
             db.Customers.Add(customer);
@@ -141,7 +141,7 @@ public static class CustomersApi
         if (input.Plan.IsPresent)
         {
             // Both null and a blank string clear the plan (§0.1).
-            customer.Plan = NullIfBlank(input.Plan.Value);
+            customer.Plan = RequestText.TrimToNull(input.Plan.Value);
         }
 
         if (input.Suspended is { } suspended)
@@ -165,6 +165,4 @@ public static class CustomersApi
 
         return TypedResults.Json(CustomerView.From(customer), ReleasyJson.Options);
     }
-
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -33,15 +33,9 @@ public static partial class DownloadsApi
     {
         var input = body.Value;
         var customerId = ApiKeyPrincipal.Get(context).CustomerId;
-        var rawId = input.ArtifactId.Trim();
-        if (rawId.Length == 0)
+        if (ArtifactIds.Parse(input.ArtifactId, out var artifactId) is { } idError)
         {
-            return ApiError.BadRequest("artifact_id is required");
-        }
-
-        if (!ArtifactIds.TryCanonicalize(rawId, out var artifactId))
-        {
-            return ApiError.BadRequest("artifact_id must be a valid UUID");
+            return idError;
         }
 
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -101,7 +95,7 @@ public static partial class DownloadsApi
                 TokenHash = hasher.Sha256Hex(token),
                 ArtifactId = artifact.Id,
                 CustomerId = customerId,
-                Purpose = string.IsNullOrWhiteSpace(input.Purpose) ? null : input.Purpose.Trim(),
+                Purpose = RequestText.TrimToNull(input.Purpose),
                 ExpiresAt = now + ttl,
                 CreatedAt = now,
             };

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Releasy.Api.Auth;
+using Releasy.Api.Customers;
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
 using Releasy.Api.Http;
@@ -27,7 +28,7 @@ public static class EntitlementsApi
     public static async Task<IResult> ListEntitlements(
         string customerId, EntitlementListQuery query, ReleasyDbContext db, CancellationToken ct)
     {
-        var (id, error) = await FindCustomerAsync(customerId, db, ct);
+        var (id, error) = await CustomerLookup.FindAsync(customerId, db, ct);
         if (error is not null)
         {
             return error;
@@ -67,7 +68,7 @@ public static class EntitlementsApi
         string customerId, JsonBody<CreateEntitlementRequest> body, HttpRequest request, ReleasyDbContext db,
         IdempotencyService idempotency, CancellationToken ct)
     {
-        var (id, error) = await FindCustomerAsync(customerId, db, ct);
+        var (id, error) = await CustomerLookup.FindAsync(customerId, db, ct);
         if (error is not null)
         {
             return error;
@@ -111,7 +112,7 @@ public static class EntitlementsApi
     public static async Task<IResult> UpdateEntitlement(
         string customerId, string entitlementId, JsonBody<UpdateEntitlementRequest> body, ReleasyDbContext db, CancellationToken ct)
     {
-        var (id, error) = await FindCustomerAsync(customerId, db, ct);
+        var (id, error) = await CustomerLookup.FindAsync(customerId, db, ct);
         if (error is not null)
         {
             return error;
@@ -162,7 +163,7 @@ public static class EntitlementsApi
     public static async Task<IResult> DeleteEntitlement(
         string customerId, string entitlementId, ReleasyDbContext db, CancellationToken ct)
     {
-        var (id, error) = await FindCustomerAsync(customerId, db, ct);
+        var (id, error) = await CustomerLookup.FindAsync(customerId, db, ct);
         if (error is not null)
         {
             return error;
@@ -198,25 +199,6 @@ public static class EntitlementsApi
         }
 
         return endsAt < startsAt ? ApiError.BadRequest("ends_at must be greater than or equal to starts_at") : null;
-    }
-
-    /// <summary>The trimmed customer id, or the 400/404/500 to answer with.</summary>
-    private static async Task<(string Id, ApiError? Error)> FindCustomerAsync(string customerId, ReleasyDbContext db, CancellationToken ct)
-    {
-        var id = customerId.Trim();
-        if (id.Length == 0)
-        {
-            return (id, ApiError.BadRequest("customer_id is required"));
-        }
-
-        try
-        {
-            return await db.Customers.AnyAsync(c => c.Id == id, ct) ? (id, null) : (id, ApiError.NotFound("customer not found"));
-        }
-        catch (DbException)
-        {
-            return (id, ApiError.Internal("customer lookup failed"));
-        }
     }
 
     private static ValueTask<object?> RejectBlankCustomerId(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
