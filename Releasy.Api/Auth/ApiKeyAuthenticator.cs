@@ -73,7 +73,12 @@ public sealed partial class ApiKeyAuthenticator(
             var stored = candidate.Key.KeyHash;
             if (stored.StartsWith(ArgonPrefix, StringComparison.Ordinal))
             {
-                if (cache.IsVerified(fingerprint, candidate.Key.Id, stored) || hasher.VerifyApiKey(stored, presented))
+                if (cache.IsVerified(fingerprint, candidate.Key.Id, stored))
+                {
+                    return (candidate, false);
+                }
+
+                if (hasher.VerifyApiKey(stored, presented))
                 {
                     cache.Remember(fingerprint, candidate.Key.Id, stored);
                     return (candidate, false);
@@ -103,8 +108,7 @@ public sealed partial class ApiKeyAuthenticator(
         }
         catch (DbUpdateConcurrencyException)
         {
-            // The key vanished between lookup and update.
-            db.ChangeTracker.Clear();
+            // The key vanished between lookup and update (RejectAsync drops the tracked changes).
             return await RejectAsync(key, "not_found", now, ct);
         }
         catch (DbUpdateException ex)

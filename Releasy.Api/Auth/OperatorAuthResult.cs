@@ -19,6 +19,6 @@ public readonly record struct OperatorAuthResult(OperatorRole? Role, ApiError? E
 
     public static OperatorAuthResult Failure(ApiError error) => new(null, error);
 
-    /// <summary>Every role the caller holds (just <see cref="Role"/> when no set was given).</summary>
-    public IEnumerable<OperatorRole> Granted => Roles ?? (IEnumerable<OperatorRole>)(Role is { } role ? [role] : []);
+    /// <summary>Every role the caller holds (none on a failure).</summary>
+    public IEnumerable<OperatorRole> Granted => Roles ?? Enumerable.Empty<OperatorRole>();
 }

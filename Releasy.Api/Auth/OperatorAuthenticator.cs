@@ -12,31 +12,32 @@ namespace Releasy.Api.Auth;
 public sealed class OperatorAuthenticator(ReleasySettings settings, IServiceProvider services)
 {
     private const string BearerPrefix = "Bearer ";
-    private readonly string? _adminKey = settings.Releasy.AdminApiKey;
+    private readonly byte[]? _adminKeyHash = settings.Releasy.AdminApiKey is { } key ? Sha256(key) : null;
 
     public async Task<OperatorAuthResult> AuthenticateAsync(HttpRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var header = Credentials.Read(request, Credentials.AdminKeyHeader);
         var bearer = ReadBearer(request);
+        var jwt = bearer is not null && IsJwtShaped(bearer);
 
-        var candidate = header
-            ?? (bearer is not null && (!IsJwtShaped(bearer) || (_adminKey is not null && FixedTimeEquals(bearer, _adminKey))) ? bearer : null);
+        // A JWT-shaped bearer counts as an admin key only when it is the admin key.
+        var candidate = header ?? (bearer is not null && (!jwt || IsAdminKey(bearer)) ? bearer : null);
 
-        if (_adminKey is not null && candidate is not null)
+        if (_adminKeyHash is not null && candidate is not null)
         {
-            return FixedTimeEquals(candidate, _adminKey)
+            return IsAdminKey(candidate)
                 ? OperatorAuthResult.Success(OperatorRole.PlatformAdmin)
                 : OperatorAuthResult.Failure(ApiError.Unauthorized());
         }
 
-        if (bearer is not null && IsJwtShaped(bearer) && settings.Operator.Enabled)
+        if (jwt && settings.Operator.Enabled)
         {
-            return await services.GetRequiredService<IOperatorJwtValidator>().ValidateAsync(bearer, ct);
+            return await services.GetRequiredService<IOperatorJwtValidator>().ValidateAsync(bearer!, ct);
         }
 
         // §0.1 (B11): with JWT auth on, a missing admin key is not a server fault for the caller.
-        return _adminKey is null && !settings.Operator.Enabled
+        return _adminKeyHash is null && !settings.Operator.Enabled
             ? OperatorAuthResult.Failure(ApiError.ServiceUnavailable("admin api key not configured"))
             : OperatorAuthResult.Failure(ApiError.Unauthorized());
     }
@@ -57,8 +58,9 @@ public sealed class OperatorAuthenticator(ReleasySettings settings, IServiceProv
         return token.Length == 0 ? null : token;
     }
 
-    private static bool FixedTimeEquals(string presented, string expected) =>
-        CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
-            SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+    /// <summary>Constant time: both sides are hashed to the same length first.</summary>
+    private bool IsAdminKey(string presented) =>
+        _adminKeyHash is not null && CryptographicOperations.FixedTimeEquals(Sha256(presented), _adminKeyHash);
+
+    private static byte[] Sha256(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 }

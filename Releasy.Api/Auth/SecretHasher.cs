@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Geralt;
@@ -52,8 +53,5 @@ public sealed class SecretHasher(ReleasySettings settings)
 
     private byte[] Peppered(string secret) => Encoding.UTF8.GetBytes(secret + _pepper);
 
-    private static string RandomToken() => Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
-
-    private static string Base64UrlEncode(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string RandomToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 }

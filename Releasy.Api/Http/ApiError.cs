@@ -22,6 +22,8 @@ public sealed record ApiError(int StatusCode, string Code, string Message) : IRe
         new(StatusCodes.Status409Conflict, "idempotency_conflict", "idempotency key already used");
     public static readonly ApiError IdempotencyInProgress =
         new(StatusCodes.Status409Conflict, "idempotency_in_progress", "idempotency key already in progress");
+    public static readonly ApiError PayloadTooLarge =
+        new(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "Failed to buffer the request body: length limit exceeded");
 
     /// <summary>The code a bare status maps to, for errors raised by the web server layer.</summary>
     public static ApiError ForStatus(int status, string message) => new(status, CodeFor(status), message);

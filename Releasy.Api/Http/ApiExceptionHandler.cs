@@ -14,10 +14,8 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         var error = exception switch
         {
             ApiException api => api.Error,
-            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
-                ApiError.ForStatus(bad.StatusCode, "Failed to buffer the request body: length limit exceeded"),
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => ApiError.PayloadTooLarge,
             BadHttpRequestException bad => ApiError.ForStatus(bad.StatusCode, "bad request"),
-            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => null,
         };
 

@@ -88,8 +88,7 @@ public sealed record JsonBody<T>(T Value) where T : class
         return buffer.ToArray();
     }
 
-    private static ApiException TooLarge() => new(ApiError.ForStatus(StatusCodes.Status413PayloadTooLarge,
-        "Failed to buffer the request body: length limit exceeded"));
+    private static ApiException TooLarge() => new(ApiError.PayloadTooLarge);
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -8,13 +8,7 @@ namespace Releasy.Api.Http;
 /// <c>{"plan": null}</c> clears a plan, while leaving <c>plan</c> out changes nothing.
 /// </summary>
 [JsonConverter(typeof(OptionalConverterFactory))]
-public readonly record struct Optional<T>(bool IsPresent, T? Value)
-{
-    public static Optional<T> Absent => default;
-
-    /// <summary>Present with a non-null value.</summary>
-    public bool HasValue => IsPresent && Value is not null;
-}
+public readonly record struct Optional<T>(bool IsPresent, T? Value);
 
 internal sealed class OptionalConverterFactory : JsonConverterFactory
 {
