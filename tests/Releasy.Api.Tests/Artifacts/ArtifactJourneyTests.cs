@@ -10,7 +10,7 @@ namespace Releasy.Api.Tests.Artifacts;
 /// The whole artifact path through HTTP, once per backend: presign, PUT the bytes to the upload URL, register,
 /// publish, issue a token, redeem it (302), and download the very bytes that were uploaded.
 /// </summary>
-public abstract class ArtifactJourneyTests<TFixture>(TFixture fixture) where TFixture : StoreFixture
+public abstract class ArtifactJourneyTests<TFixture>(TFixture fixture) where TFixture : ApiFixture
 {
     protected TFixture Fixture => fixture;
 

@@ -4,7 +4,7 @@ using Releasy.Api.Data.Entities;
 namespace Releasy.Api.Tests.Artifacts;
 
 /// <summary>Neither S3 nor <c>RELEASY_ARTIFACT_DIR</c>: 503 where the contract says so.</summary>
-public sealed class StorageNotConfiguredTests(NoStoreFixture fixture) : IClassFixture<NoStoreFixture>
+public sealed class StorageNotConfiguredTests(ApiFixture fixture) : IClassFixture<ApiFixture>
 {
     private ReleasyApiFactory Api => fixture.Api;
 

@@ -1,7 +1,10 @@
 namespace Releasy.Api.Tests.Infrastructure;
 
-/// <summary>One database and one API per test class. Tests create their own customers and products.</summary>
-public sealed class ApiFixture : IAsyncLifetime
+/// <summary>
+/// One database and one API per test class, with no artifact store unless a subclass configures one.
+/// Tests create their own customers and products.
+/// </summary>
+public class ApiFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
     private ReleasyApiFactory? _factory;
@@ -11,11 +14,11 @@ public sealed class ApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        _factory = new ReleasyApiFactory(_database);
+        _factory = new ReleasyApiFactory(_database, await SettingsAsync());
         _ = _factory.Server; // Start now, so a start-up failure fails here with its message.
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_factory is not null)
         {
@@ -27,4 +30,7 @@ public sealed class ApiFixture : IAsyncLifetime
             await _database.DisposeAsync();
         }
     }
+
+    /// <summary>Settings on top of the factory's defaults.</summary>
+    protected virtual Task<Dictionary<string, string?>?> SettingsAsync() => Task.FromResult<Dictionary<string, string?>?>(null);
 }

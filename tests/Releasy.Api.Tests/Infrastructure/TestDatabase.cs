@@ -15,10 +15,14 @@ public sealed class TestDatabase : IAsyncDisposable
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
     private static string? _template;
 
+    // One pool for the test's own contexts, closed before the database is dropped.
+    private readonly Lazy<DatabaseConnection> _connection;
+
     private TestDatabase(DatabaseProvider provider, string connectionString)
     {
         Provider = provider;
         ConnectionString = connectionString;
+        _connection = new(() => new DatabaseConnection(Options()));
     }
 
     public static DatabaseProvider DefaultProvider =>
@@ -50,7 +54,7 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(DatabaseProvider.Postgres, await PostgresServer.CreateDatabaseAsync(template));
     }
 
-    public ReleasyDbContext CreateContext() => new DatabaseConnection(Options()).CreateContext();
+    public ReleasyDbContext CreateContext() => _connection.Value.CreateContext();
 
     public async Task MigrateAsync()
     {
@@ -61,6 +65,11 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_connection.IsValueCreated)
+        {
+            _connection.Value.Dispose();
+        }
+
         if (Provider == DatabaseProvider.Postgres)
         {
             await PostgresServer.DropDatabaseAsync(ConnectionString);
