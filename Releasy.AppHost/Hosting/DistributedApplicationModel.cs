@@ -23,6 +23,10 @@ public sealed class DistributedApplicationModel(IReadOnlyList<IResource> resourc
             : new[] { w }));
     }
 
+    /// <summary>Whether another resource waits for this one (with the given kind of wait, when one is given).</summary>
+    public bool IsAwaited(IResource resource, WaitType? type = null) =>
+        Resources.Any(r => r.GetWaits().Any(w => ReferenceEquals(w.Resource, resource) && (type is null || w.WaitType == type)));
+
     /// <summary>Fails on wait cycles and on environment callbacks that cannot be evaluated, before anything runs.</summary>
     public void Validate(IConfiguration configuration)
     {

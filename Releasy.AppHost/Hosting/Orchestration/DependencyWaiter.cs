@@ -61,6 +61,5 @@ public sealed class DependencyWaiter(DistributedApplicationModel model, Resource
 
     /// <summary>A service is restarted after a crash; something others wait to complete is a job and is not.</summary>
     public bool IsRestartable(IResource resource) =>
-        resource is ProjectResource && !model.Resources.Any(r => r.GetWaits().Any(w =>
-            ReferenceEquals(w.Resource, resource) && w.WaitType == WaitType.WaitForCompletion));
+        resource is ProjectResource && !model.IsAwaited(resource, WaitType.WaitForCompletion);
 }

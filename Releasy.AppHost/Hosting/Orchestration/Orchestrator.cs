@@ -157,8 +157,7 @@ public sealed class Orchestrator : IAsyncDisposable
                 return failed.Reason ?? $"The '{resource.Name}' resource failed to start.";
             }
 
-            var awaited = _model.Resources.Any(r => r.GetWaits().Any(w => ReferenceEquals(w.Resource, resource)));
-            if (!awaited && !_waiter.IsRestartable(resource) && mine.FirstOrDefault(s => s.State == KnownResourceStates.Exited) is { } exited)
+            if (!_model.IsAwaited(resource) && !_waiter.IsRestartable(resource) && mine.FirstOrDefault(s => s.State == KnownResourceStates.Exited) is { } exited)
             {
                 return $"The '{resource.Name}' resource exited with code {exited.ExitCode?.ToString(CultureInfo.InvariantCulture)}.";
             }

@@ -83,7 +83,7 @@ public static class ManifestPublisher
                 break;
             case ConnectionStringResource connectionString:
                 json.WriteString("type", "parameter.v0");
-                json.WriteString("connectionString", $"{{{connectionString.Name}.value}}");
+                json.WriteString("connectionString", connectionString.ConnectionStringExpression);
                 WriteParameterValue(json, connectionString.Name, secret: true, generate: false);
                 break;
             case ParameterResource parameter:
