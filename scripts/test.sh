@@ -4,7 +4,6 @@
 # Installs what is missing (PostgreSQL from Debian packages, s3rver from npm) when run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 WORK=$(mktemp -d /tmp/releasy-test.XXXXXX)
 RESULTS="$WORK/results"
 mkdir -p "$RESULTS"
@@ -15,13 +14,21 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi
 }
 
+# Debian packages, with one package-list refresh per run.
+apt_install() {
+  if [ -z "${APT_UPDATED:-}" ]; then
+    as_root apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
 ensure_postgres() {
   if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
     log "PostgreSQL server not found: installing it from Debian packages"
-    as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+    apt_install postgresql
   fi
 }
 
@@ -29,8 +36,7 @@ ensure_node_tools() {
   if [ -f tests/package.json ] && [ ! -f tests/node_modules/s3rver/bin/s3rver.js ]; then
     if ! command -v npm >/dev/null; then
       log "npm not found: installing Node.js from Debian packages"
-      as_root apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq nodejs npm >/dev/null
+      apt_install nodejs npm
     fi
     log "installing test servers from npm (tests/package-lock.json)"
     npm ci --prefix tests --no-audit --no-fund --loglevel=error >/dev/null

@@ -11,7 +11,7 @@ public sealed class ApiStartupTests
     public async Task Api_refuses_to_start_on_an_unmigrated_database_and_names_the_migration_worker()
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
-        var port = PostgresServer.FreePort();
+        var port = FreePort.Next();
 
         await using var api = ServiceProcess.Start("Releasy.Api", new Dictionary<string, string?>
         {
@@ -31,7 +31,7 @@ public sealed class ApiStartupTests
     public async Task Api_with_migrate_on_start_migrates_then_serves()
     {
         var connectionString = await PostgresServer.CreateDatabaseAsync();
-        var port = PostgresServer.FreePort();
+        var port = FreePort.Next();
 
         await using var api = ServiceProcess.Start("Releasy.Api", new Dictionary<string, string?>
         {
@@ -56,7 +56,7 @@ public sealed class ApiStartupTests
         await using var api = ServiceProcess.Start("Releasy.Api", new Dictionary<string, string?>
         {
             ["RELEASY_DATABASE_URL"] = "sqlite::memory:",
-            ["RELEASY_BIND_ADDR"] = $"127.0.0.1:{PostgresServer.FreePort()}",
+            ["RELEASY_BIND_ADDR"] = $"127.0.0.1:{FreePort.Next()}",
             [variable] = value,
         });
 
@@ -71,7 +71,7 @@ public sealed class ApiStartupTests
     {
         await using var api = ServiceProcess.Start("Releasy.Api", new Dictionary<string, string?>
         {
-            ["RELEASY_BIND_ADDR"] = $"127.0.0.1:{PostgresServer.FreePort()}",
+            ["RELEASY_BIND_ADDR"] = $"127.0.0.1:{FreePort.Next()}",
         });
 
         Assert.Equal(1, await api.WaitForExitAsync(Timeout));

@@ -70,7 +70,7 @@ public sealed partial class MigrationWorkerTests
     [Fact]
     public async Task Worker_exits_non_zero_when_the_database_never_becomes_reachable()
     {
-        var unreachable = $"Host=127.0.0.1;Port={PostgresServer.FreePort()};Username=postgres;Password=x;Database=releasydb;Timeout=2";
+        var unreachable = $"Host=127.0.0.1;Port={FreePort.Next()};Username=postgres;Password=x;Database=releasydb;Timeout=2";
 
         var (exitCode, output) = await RunWorkerAsync(new()
         {

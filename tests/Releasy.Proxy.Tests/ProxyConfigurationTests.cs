@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Releasy.Proxy.Tests.Infrastructure;
+using Releasy.Testing;
 
 namespace Releasy.Proxy.Tests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Releasy.Proxy.Tests.Infrastructure;
+using Releasy.Testing;
 
 namespace Releasy.Proxy.Tests;
 

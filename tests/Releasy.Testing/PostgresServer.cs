@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Releasy.Testing;
@@ -67,13 +65,6 @@ public static class PostgresServer
                 .FirstOrDefault()
             : null;
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>A throwaway cluster in a temp directory, stopped when the test process exits.</summary>
     private static class PrivateInstance
     {
@@ -81,7 +72,7 @@ public static class PostgresServer
         {
             var root = ScratchDirectory.Create("releasy-pg-", inUse: dir => File.Exists(Path.Combine(dir, "data", "postmaster.pid")));
             var password = Guid.NewGuid().ToString("N");
-            var port = FreePort();
+            var port = FreePort.Next();
             await File.WriteAllTextAsync(Path.Combine(root, "pw"), password);
             var asRoot = Environment.UserName == "root";
             if (asRoot)

@@ -40,7 +40,7 @@ public static class S3Server
 
         const string bucket = "releasy-artifacts";
         var data = ScratchDirectory.Create("releasy-s3rver-");
-        var port = PostgresServer.FreePort();
+        var port = FreePort.Next();
         var process = Process.Start(new ProcessStartInfo("node")
         {
             ArgumentList = { script, "-d", data, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Releasy.AppHost.Hosting;
 using Releasy.AppHost.Hosting.Orchestration;
-using Releasy.AppHost.Tests.Infrastructure;
+using Releasy.Testing;
 
 namespace Releasy.AppHost.Tests.EndToEnd;
 

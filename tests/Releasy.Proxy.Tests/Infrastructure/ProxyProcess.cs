@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Releasy.Testing;
 
 namespace Releasy.Proxy.Tests.Infrastructure;
 

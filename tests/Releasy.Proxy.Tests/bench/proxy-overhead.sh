@@ -4,7 +4,6 @@
 # Needs wrk (apt-get install -y wrk). Usage: bash tests/Releasy.Proxy.Tests/bench/proxy-overhead.sh [seconds]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-ROOT=$PWD
 DURATION=${1:-10}
 ART=${BENCH_ARTIFACTS:-/tmp/releasy-bench-artifacts}
 WORK=$(mktemp -d /tmp/releasy-bench.XXXXXX)

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Releasy.Proxy.Tests.Infrastructure;
+namespace Releasy.Testing;
 
 public static class FreePort
 {
