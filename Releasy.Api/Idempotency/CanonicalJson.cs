@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Releasy.Api.Http;
 
 namespace Releasy.Api.Idempotency;
 
@@ -66,7 +67,7 @@ public static class CanonicalJson
             case JsonValueKind.Object:
                 json.Append('{');
                 var first = true;
-                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, Utf8Order.Instance))
                 {
                     if (!first)
                     {
