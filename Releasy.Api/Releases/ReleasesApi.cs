@@ -99,8 +99,12 @@ public static partial class ReleasesApi
             return pagingError;
         }
 
-        IQueryable<Release>? releases = ReleaseQueries.ForOperator(db, query);
-        if (customer is not null)
+        IQueryable<Release>? releases;
+        if (customer is null)
+        {
+            releases = ReleaseQueries.ForOperator(db, query);
+        }
+        else
         {
             List<string> entitled;
             try
