@@ -37,9 +37,12 @@ public static class ProxyApplicationExtensions
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, ProxyKestrelSetup>();
 
         // LoadFromConfig watches the configuration's reload token: a changed appsettings.json applies live.
+        // Service discovery turns http://api into one destination per services__api__http__N address, so health
+        // checks judge each API instance on its own and IdempotentRetry can move a GET to another one.
+        ServiceAddressCheck.ThrowIfUnconfigured(builder.Configuration, proxyConfig);
         services.AddReverseProxy()
             .LoadFromConfig(proxyConfig)
-            .AddConfigFilter<ServiceDiscoveryConfigFilter>();
+            .AddServiceDiscoveryDestinationResolver();
 
         services.AddRateLimiter(limiter =>
         {
