@@ -52,13 +52,49 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
         Assert.Equal(0, _a.HitsOn(path) + _b.HitsOn(path));
     }
 
-    [Fact]
-    public async Task Does_not_forward_paths_outside_its_routes()
+    [Theory]
+    [InlineData("GET", "/ready")]
+    [InlineData("HEAD", "/ready")]
+    [InlineData("GET", "/live")]
+    [InlineData("HEAD", "/live")]
+    public async Task Forwards_the_api_meta_routes_to_the_api_cluster(string method, string path)
     {
-        var response = await _client.GetAsync("/ready");
+        var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(1, _a.HitsOn(path) + _b.HitsOn(path));
+    }
+
+    [Fact]
+    public async Task Answers_ready_with_the_body_of_the_api_instance()
+    {
+        var body = await _client.GetStringAsync("/ready");
+
+        Assert.Matches("""^\{"status":"ok","backend":"[ab]"\}$""", body);
+    }
+
+    [Theory]
+    [InlineData("/ready")]
+    [InlineData("/live")]
+    public async Task Does_not_forward_other_methods_on_the_api_meta_routes(string path)
+    {
+        var response = await _client.PostAsync(path, content: null);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(0, _a.HitsOn(path) + _b.HitsOn(path));
+    }
+
+    [Theory]
+    [InlineData("/v2/releases")]
+    [InlineData("/ready/now")]
+    [InlineData("/livez")]
+    public async Task Does_not_forward_paths_outside_its_routes(string path)
+    {
+        var response = await _client.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.DoesNotContain("/ready", _a.Paths.Concat(_b.Paths));
+        Assert.Empty(_a.Paths.Concat(_b.Paths));
     }
 
     [Fact]

@@ -60,6 +60,9 @@ public sealed class TestBackend : IAsyncDisposable
         });
         app.MapGet("/health", () => _healthy ? Results.Text(Name + " healthy") : Results.StatusCode(503));
         app.MapGet("/alive", () => Results.Text(Name + " alive"));
+        // The API's meta routes, which the proxy forwards; the body names the instance that answered.
+        app.MapMethods("/ready", ["GET", "HEAD", "POST"], () => Results.Json(new { status = "ok", backend = Name }));
+        app.MapMethods("/live", ["GET", "HEAD", "POST"], () => Results.Json(new { status = "ok", backend = Name }));
         app.MapGet("/openapi.json", () => Results.Json(new { backend = Name, openapi = "3.1.0" }));
         app.MapPost("/v1/upload", async (HttpRequest request) =>
         {
