@@ -53,6 +53,33 @@ public sealed class ProxyHealthTests
     }
 
     [Fact]
+    public async Task Keeps_each_instance_a_destination_of_its_own_and_retries_gets_on_the_live_one_when_another_is_killed()
+    {
+        await using var a = await TestBackend.StartAsync("a");
+        await using var b = await TestBackend.StartAsync("b");
+        await using var proxy = await ProxyProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["services__api__http__0"] = a.Url,
+            ["services__api__http__1"] = b.Url,
+            // Probes far apart, so only the retry on another destination can save the requests sent to b.
+            [FastProbes] = "00:10:00",
+        });
+        using var client = proxy.CreateClient();
+        var whileBothUp = await BackendsOfAsync(client, 6);
+
+        await b.StopAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            statuses.Add((await client.GetAsync("/v1/after-kill")).StatusCode);
+        }
+
+        Assert.Equal(["a", "b"], whileBothUp.Order());
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(8, a.HitsOn("/v1/after-kill"));
+    }
+
+    [Fact]
     public async Task Does_not_replay_a_post_and_answers_502_in_the_error_envelope()
     {
         var deadUrl = $"http://127.0.0.1:{FreePort.Next()}";

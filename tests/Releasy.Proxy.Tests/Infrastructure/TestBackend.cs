@@ -33,6 +33,9 @@ public sealed class TestBackend : IAsyncDisposable
 
     public void SetHealthy(bool healthy) => _healthy = healthy;
 
+    /// <summary>Stops listening, as a killed instance would: its address then refuses connections.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public static async Task<TestBackend> StartAsync(string name)
     {
         var builder = WebApplication.CreateSlimBuilder();
