@@ -1,28 +1,46 @@
 using Microsoft.Extensions.Configuration;
+using Releasy.AppHost.Lifecycle;
+using Releasy.AppHost.Settings;
 
-// The Releasy topology, in start order: database, migration job, API, public proxy.
+// The Releasy topology, in start order: database, migrations, API instances, the public proxy.
 var builder = DistributedApplication.CreateBuilder(args);
 
-var postgres = builder.AddPostgres("postgres");
-var db = postgres.AddDatabase("releasydb");
-var adminKey = builder.AddParameter("admin-key", "RELEASY_ADMIN_API_KEY", generate: true);
+IResourceBuilder<IResourceWithConnectionString> db;
+IResourceBuilder<ParameterResource> adminKey;
+int apiInstances;
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // A deployable description: PostgreSQL as a container with a volume, secrets generated at deployment.
+    db = builder.AddPostgres("postgres").WithDataVolume().AddDatabase("releasydb");
+    adminKey = builder.AddParameter("admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+    apiInstances = 1;
+}
+else
+{
+    // This machine: an external database, else a private PostgreSQL from its binaries, else SQLite; secrets in .releasy/.
+    db = builder.AddLocalDatabase("postgres", "releasydb");
+    adminKey = builder.AddKeptSecret("admin-key", "RELEASY_ADMIN_API_KEY");
+    apiInstances = builder.Configuration.GetValue("AppHost:ApiInstances", 2);
+}
 
-var migrations = builder.AddProject("migrations", "../Releasy.MigrationService")
-    .WithReference(db).WaitFor(db)
-    .WithReleasyPassthrough();
+var migrations = builder.AddProject<Projects.Releasy_MigrationService>("migrations")
+    .WithReference(db).WaitFor(db);
 
-var api = builder.AddProject("api", "../Releasy.Api")
+var apis = builder.AddProjectInstances<Projects.Releasy_Api>("api", apiInstances, api => api
     .WithHttpEndpoint()
     .WithReference(db).WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health")
-    .WithReplicas(builder.Configuration.GetValue("AppHost:ApiReplicas", 1));
+    .WithRestartOnFailure());
 
-var proxy = builder.AddProject("proxy", "../Releasy.Proxy")
+var proxy = builder.AddProject<Projects.Releasy_Proxy>("proxy")
     .WithPublicHttpEndpoint()
-    .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
-    .WithReference(api).WaitFor(api);
+    .WithInstanceReferences("api", apis);
 
-api.WithReleasySettings(adminKey, proxy);
+foreach (var api in apis)
+{
+    api.WithReleasySettings(adminKey, proxy);
+}
 
+builder.ReportFailedDependencies();
 builder.Build().Run();

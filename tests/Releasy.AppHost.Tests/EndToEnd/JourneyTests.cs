@@ -10,15 +10,15 @@ namespace Releasy.AppHost.Tests.EndToEnd;
 /// publishes a release with an artifact (uploaded through the proxy to the embedded store); the customer lists
 /// it, gets a download token and downloads the exact bytes.
 /// </summary>
-[Collection(EndToEndCollection.Name)]
-public sealed class JourneyTests
+[Collection(TopologyCollection.Name)]
+public sealed class JourneyTests(TopologyFixture fixture)
 {
     [Fact]
     public async Task A_published_artifact_reaches_an_entitled_customer_byte_for_byte()
     {
-        await using var topology = await RunningTopology.StartAsync();
-        using var admin = topology.CreateProxyClient();
-        var proxyUrl = topology.App.GetEndpoint("proxy").ToString().TrimEnd('/');
+        var run = fixture.Run;
+        using var admin = run.CreateAdminClient();
+        var proxyUrl = run.ProxyUrl.ToString().TrimEnd('/');
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
         var bytes = RandomNumberGenerator.GetBytes(64 * 1024);
 
@@ -47,7 +47,7 @@ public sealed class JourneyTests
         var publish = await admin.PostAsync($"/v1/releases/{releaseId}/publish", null);
         Assert.True(publish.IsSuccessStatusCode, $"publish: {(int)publish.StatusCode} {await publish.Content.ReadAsStringAsync()}");
 
-        using var customerClient = topology.App.CreateHttpClient("proxy");
+        using var customerClient = new HttpClient { BaseAddress = run.ProxyUrl };
         customerClient.DefaultRequestHeaders.Add("x-releasy-api-key", key.GetProperty("api_key").GetString());
         var listed = await customerClient.GetStringAsync("/v1/releases");
         Assert.Contains(releaseId, listed, StringComparison.Ordinal);
@@ -56,6 +56,8 @@ public sealed class JourneyTests
 
         Assert.StartsWith(proxyUrl + "/v1/downloads/", downloadUrl, StringComparison.Ordinal);
         Assert.Equal(bytes, await anonymous.GetByteArrayAsync(downloadUrl));
+        var stored = Directory.EnumerateFiles(Path.Combine(run.StateDirectory, "artifacts"), "app.tar.gz", SearchOption.AllDirectories);
+        Assert.Contains(stored, path => path.Contains(artifactId, StringComparison.Ordinal));
     }
 
     private static async Task<JsonElement> PostAsync(HttpClient client, string path, object body)

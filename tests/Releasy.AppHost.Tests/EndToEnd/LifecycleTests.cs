@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using Releasy.AppHost.Hosting;
-using Releasy.AppHost.Hosting.Orchestration;
+using Microsoft.Extensions.DependencyInjection;
+using Releasy.AppHost.Tests.Infrastructure;
 using Releasy.Testing;
 
 namespace Releasy.AppHost.Tests.EndToEnd;
@@ -9,84 +9,133 @@ namespace Releasy.AppHost.Tests.EndToEnd;
 [Collection(EndToEndCollection.Name)]
 public sealed class LifecycleTests
 {
+    private static readonly string[] Services = ["postgres", "api", "api-2", "proxy"];
+
     [Fact]
-    public async Task A_failed_migration_leaves_the_api_unstarted()
+    public async Task A_failed_migration_leaves_the_api_unstarted_and_says_why()
     {
-        var closedPort = AllocatedEndpoint.FreePort("127.0.0.1");
-        var log = new StringWriter();
-        await using var app = RunningTopology.Build(log,
-            $"--ConnectionStrings:releasydb=Host=127.0.0.1;Port={closedPort};Database=releasydb;Username=u;Password=p;Timeout=3");
+        var closedPort = FreePort.Next();
+        await using var run = await TopologyRun.BuildAsync(dashboard: false,
+            $"--ConnectionStrings:releasydb=Host=127.0.0.1;Port={closedPort};Database=releasydb;Username=u;Password=p;Timeout=2");
+        using var timeout = new CancellationTokenSource(TopologyRun.StartTimeout);
 
-        var error = await Assert.ThrowsAsync<DistributedApplicationException>(() => app.StartAsync().WaitAsync(RunningTopology.StartTimeout));
-        RunningTopology.DeleteState(app);
+        await run.App.StartAsync(timeout.Token);
+        var migrations = await run.App.ResourceNotifications.WaitForResourceAsync("migrations",
+            e => e.Snapshot.ExitCode is not null, timeout.Token);
+        var api = await run.App.ResourceNotifications.WaitForResourceAsync("api",
+            e => e.Snapshot.State?.Text == KnownResourceStates.FailedToStart, timeout.Token);
 
-        Assert.Equal("The 'api' resource will not start: 'migrations' exited with code 1 (expected 0).", error.Message);
-        Assert.DoesNotContain(app.States.History, s => s.ResourceName == "api" && s.State == KnownResourceStates.Starting);
-        Assert.Contains("PostgreSQL: using the external connection string from the AppHost's environment (ConnectionStrings__releasydb).", log.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, migrations.Snapshot.ExitCode);
+        Assert.Null(TopologyRun.Pid(api.Snapshot));
+        Assert.Null(api.Snapshot.StartTimeStamp);
+        var line = await Eventually.UntilAsync(
+            () => Task.FromResult(run.Logs.Lines.FirstOrDefault(l => l.Contains("'migrations' exited with code 1", StringComparison.Ordinal))),
+            l => l is not null, "the AppHost to report the failed migrations");
+        Assert.Contains("so 'api', 'api-2' will not start. Its log:", line, StringComparison.Ordinal);
+        Assert.Contains(run.Logs.Lines, l => l.Contains("Database: the external PostgreSQL from ConnectionStrings__releasydb.", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Stopping_leaves_no_process_behind()
+    public async Task Killing_an_api_instance_loses_no_get_and_the_instance_is_restarted()
     {
-        var topology = await RunningTopology.StartAsync();
-        var pids = topology.ProcessIds;
-        Assert.Equal(4, pids.Count); // postgres, migrations, api, proxy
-
-        await topology.DisposeAsync();
-
-        Assert.All(pids, pid => Assert.False(ProcessTable.IsAlive(pid), $"process {pid} outlived the AppHost"));
-    }
-
-    [Fact]
-    public async Task A_killed_apphost_takes_its_children_with_it()
-    {
-        RunningTopology.RequirePostgres();
-        var appHost = Path.Combine(AppContext.BaseDirectory, "..", "..", "Releasy.AppHost", new DirectoryInfo(AppContext.BaseDirectory).Name, "Releasy.AppHost.dll");
-        var state = Directory.CreateDirectory(Path.Combine(Hosting.Testing.DistributedApplicationTestingBuilder.TestStateRoot, Guid.NewGuid().ToString("N")[..12])).FullName;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = state };
-        foreach (var arg in new[] { Path.GetFullPath(appHost), "--RELEASY_BIND_ADDR=127.0.0.1:0", $"--AppHost:StateDirectory={state}" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new System.Text.StringBuilder();
-        var up = new TaskCompletionSource();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } if (e.Data?.Contains("Everything is up", StringComparison.Ordinal) == true) { up.TrySetResult(); } };
-        process.BeginOutputReadLine();
-        await up.Task.WaitAsync(RunningTopology.StartTimeout);
-        var pids = System.Text.RegularExpressions.Regex.Matches(output.ToString(), @"\(pid (\d+)").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToList();
-
-        process.Kill(); // SIGKILL: no chance to clean up
-        await process.WaitForExitAsync();
-
-        Assert.Equal(4, pids.Count);
-        var survivors = await Eventually.UntilAsync(() => Task.FromResult(pids.Where(ProcessTable.IsAlive).ToList()), s => s.Count == 0, "the children to exit");
-        Assert.Empty(survivors);
-        Directory.Delete(state, recursive: true);
-    }
-
-    [Fact]
-    public async Task With_two_api_replicas_killing_one_loses_no_get_and_it_comes_back()
-    {
-        await using var topology = await RunningTopology.StartAsync("--AppHost:ApiReplicas=2");
-        using var client = topology.CreateProxyClient();
-        var victim = topology.App.States.Snapshots.Single(s => s.Instance == "api-0");
+        await using var run = await TopologyRun.StartAsync(dashboard: false);
+        using var client = run.CreateAdminClient();
+        var victim = await run.ProcessIdAsync("api");
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 40; i++)
         {
             if (i == 10)
             {
-                Process.GetProcessById(victim.ProcessId!.Value).Kill();
+                foreach (var pid in ProcessTable.WithDescendants([victim]))
+                {
+                    Process.GetProcessById(pid).Kill();
+                }
             }
 
             statuses.Add((await client.GetAsync("/v1/admin/customers")).StatusCode);
         }
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
-        await topology.App.States.WaitAsync(
-            s => s.Any(x => x.Instance == "api-0" && x.State == KnownResourceStates.Healthy && x.ProcessId != victim.ProcessId),
-            CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var restarted = await run.App.ResourceNotifications.WaitForResourceAsync("api",
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && TopologyRun.Pid(e.Snapshot) is { } pid && pid != victim, timeout.Token);
+        await run.App.ResourceNotifications.WaitForResourceHealthyAsync("api", timeout.Token);
+        Assert.NotEqual(victim, TopologyRun.Pid(restarted.Snapshot));
+        Assert.Contains(run.Logs.Lines, l => l.Contains("restart 1 of at most 5", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stopping_the_apphost_stops_every_process_and_postgres_shuts_down_cleanly()
+    {
+        var run = await TopologyRun.StartAsync(dashboard: true);
+        var roots = new List<int>();
+        foreach (var resource in Services.Append("aspire-dashboard"))
+        {
+            roots.Add(await run.ProcessIdAsync(resource));
+        }
+
+        var pids = ProcessTable.WithDescendants(roots);
+        Assert.Contains(pids, p => ProcessTable.CommandLine(p).StartsWith("/usr/lib/postgresql/", StringComparison.Ordinal));
+
+        await run.App.StopAsync();
+        var postgresLog = await ResourceLogAsync(run, "postgres");
+        await run.DisposeAsync();
+
+        var survivors = await Eventually.UntilAsync(() => Task.FromResult(pids.Where(ProcessTable.IsAlive).ToList()), s => s.Count == 0, "every process to exit");
+        Assert.Empty(survivors);
+        Assert.Contains("database system is shut down", postgresLog, StringComparison.Ordinal);
+        Assert.DoesNotContain("terminated by signal 9", postgresLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_killed_apphost_takes_every_process_with_it()
+    {
+        TopologyRun.RequirePostgres();
+        var state = ScratchDirectory.Create("releasy-apphost-");
+        var proxyPort = FreePort.Next();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = state };
+        start.ArgumentList.Add(Path.Combine(AppHostDirectory, "Releasy.AppHost.dll"));
+        start.ArgumentList.Add($"--AppHost:StateDirectory={state}");
+        start.ArgumentList.Add($"--RELEASY_BIND_ADDR=127.0.0.1:{proxyPort}");
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}";
+        start.Environment["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}";
+        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+
+        using var appHost = Process.Start(start)!;
+        appHost.BeginOutputReadLine();
+        appHost.BeginErrorReadLine();
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxyPort}") };
+        await Eventually.UntilAsync(async () => (await client.GetAsync("/ready")).StatusCode, s => s == HttpStatusCode.OK, "the proxy to answer", TopologyRun.StartTimeout);
+        var dcp = Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ProcessTable.CommandLine(pid).Contains($"--monitor {appHost.Id}", StringComparison.Ordinal));
+        var pids = ProcessTable.WithDescendants(dcp);
+        Assert.Contains(pids, p => ProcessTable.CommandLine(p).Contains("Releasy.Proxy", StringComparison.Ordinal));
+        Assert.Contains(pids, p => ProcessTable.CommandLine(p).StartsWith("/usr/lib/postgresql/", StringComparison.Ordinal));
+
+        appHost.Kill(); // SIGKILL: the AppHost gets no chance to clean up
+        await appHost.WaitForExitAsync();
+
+        var survivors = await Eventually.UntilAsync(() => Task.FromResult(pids.Where(ProcessTable.IsAlive).ToList()), s => s.Count == 0,
+            "every process to exit", TimeSpan.FromSeconds(60));
+        Assert.Empty(survivors);
+        Directory.Delete(state, recursive: true);
+    }
+
+    private static string AppHostDirectory =>
+        Path.Combine(AppContext.BaseDirectory, "..", "..", "Releasy.AppHost", new DirectoryInfo(AppContext.BaseDirectory).Name);
+
+    private static async Task<string> ResourceLogAsync(TopologyRun run, string resource)
+    {
+        var logs = run.App.Services.GetRequiredService<ResourceLoggerService>();
+        var lines = new List<string>();
+        await foreach (var batch in logs.GetAllAsync(resource))
+        {
+            lines.AddRange(batch.Select(l => l.Content));
+        }
+
+        return string.Join('\n', lines);
     }
 }

@@ -1,7 +1,0 @@
-namespace Releasy.AppHost.Hosting.ApplicationModel;
-
-public enum DistributedApplicationOperation
-{
-    Run,
-    Publish,
-}

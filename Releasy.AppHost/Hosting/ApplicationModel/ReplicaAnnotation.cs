@@ -1,3 +1,0 @@
-namespace Releasy.AppHost.Hosting.ApplicationModel;
-
-public sealed record ReplicaAnnotation(int Replicas) : IResourceAnnotation;

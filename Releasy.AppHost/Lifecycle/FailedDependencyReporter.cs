@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Aspire.Hosting.Eventing;
+using Aspire.Hosting.Lifecycle;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Releasy.AppHost.Lifecycle;
+
+/// <summary>
+/// When a resource that others wait to complete (the migrations) fails, the dashboard marks the waiters as failed
+/// to start; this also prints one console line naming the failed resource, its exit code and where its log is.
+/// </summary>
+internal sealed class FailedDependencyReporter(
+    ResourceNotificationService notifications,
+    DistributedApplicationModel model,
+    IConfiguration configuration,
+    IHostApplicationLifetime lifetime,
+    ILogger<FailedDependencyReporter> logger) : IDistributedApplicationEventingSubscriber
+{
+    private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
+
+    public Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(eventing);
+        ArgumentNullException.ThrowIfNull(executionContext);
+        if (executionContext.IsRunMode)
+        {
+            eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
+            {
+                _ = WatchAsync(lifetime.ApplicationStopping);
+                return Task.CompletedTask;
+            });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task WatchAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var e in notifications.WatchAsync(stopping).ConfigureAwait(false))
+            {
+                var waiters = model.Resources
+                    .Where(r => r.Annotations.OfType<WaitAnnotation>().Any(w => w.Resource == e.Resource && w.WaitType == WaitType.WaitForCompletion))
+                    .Select(r => $"'{r.Name}'")
+                    .ToList();
+                if (waiters.Count > 0 && ResourceStates.IsFailedExit(e.Snapshot) && _reported.TryAdd(e.ResourceId, true))
+                {
+                    logger.LogError("'{Resource}' exited with code {ExitCode}, so {Waiters} will not start. Its log: {LogUrl}",
+                        e.Resource.Name, e.Snapshot.ExitCode, string.Join(", ", waiters), LogUrl(e.Resource.Name));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private string LogUrl(string resource)
+    {
+        var dashboard = configuration["ASPNETCORE_URLS"]?.Split(';')[0].TrimEnd('/');
+        return string.IsNullOrEmpty(dashboard)
+            ? $"run `dotnet run --project Releasy.MigrationService` with the same settings to see it"
+            : $"{dashboard}/consolelogs/resource/{resource} (the dashboard's console logs)";
+    }
+}
