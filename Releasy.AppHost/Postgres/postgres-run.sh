@@ -11,6 +11,7 @@ mkdir -p "$home"
 as=()
 if [ "$(id -u)" -eq 0 ]; then
   chown -R postgres:postgres "$home"
+  chmod a+x "$(dirname "$home")"   # the state directory may be private to root; postgres must pass through it
   as=(setpriv --reuid=postgres --regid=postgres --init-groups)
 fi
 

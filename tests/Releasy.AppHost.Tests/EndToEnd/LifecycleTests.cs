@@ -108,10 +108,7 @@ public sealed class LifecycleTests
         appHost.BeginErrorReadLine();
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxyPort}") };
         await Eventually.UntilAsync(async () => (await client.GetAsync("/ready")).StatusCode, s => s == HttpStatusCode.OK, "the proxy to answer", TopologyRun.StartTimeout);
-        var dcp = Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
-            .Where(pid => pid > 0 && ProcessTable.CommandLine(pid).Contains($"--monitor {appHost.Id}", StringComparison.Ordinal));
-        var pids = ProcessTable.WithDescendants(dcp);
+        var pids = ProcessTable.WithDescendants(ProcessTable.OrchestratorsOf(appHost.Id));
         Assert.Contains(pids, p => ProcessTable.CommandLine(p).Contains("Releasy.Proxy", StringComparison.Ordinal));
         Assert.Contains(pids, p => ProcessTable.CommandLine(p).StartsWith("/usr/lib/postgresql/", StringComparison.Ordinal));
 

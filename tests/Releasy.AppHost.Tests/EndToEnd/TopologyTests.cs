@@ -50,10 +50,10 @@ public sealed class TopologyTests(TopologyFixture fixture)
     [Fact]
     public async Task Only_the_proxy_listens_on_a_non_loopback_address()
     {
-        var ours = new[] { "dcp", "Aspire.Dashboar", "Releasy.Api", "Releasy.Proxy", "Releasy.AppHost", "postgres" };
+        var ours = ProcessTable.WithDescendants(ProcessTable.OrchestratorsOf(Environment.ProcessId));
         var proxy = ProcessTable.WithDescendants([await Run.ProcessIdAsync("proxy")]);
 
-        var listening = (await ProcessTable.ListeningAsync()).Where(l => ours.Contains(l.Name)).ToList();
+        var listening = (await ProcessTable.ListeningAsync()).Where(l => ours.Contains(l.Pid)).ToList();
 
         Assert.Contains(listening, l => proxy.Contains(l.Pid) && l.Local.StartsWith("0.0.0.0:", StringComparison.Ordinal));
         var others = listening.Where(l => !proxy.Contains(l.Pid)).ToList();

@@ -33,6 +33,13 @@ public static partial class ProcessTable
         return found.Distinct().ToList();
     }
 
+    /// <summary>The orchestrator (DCP) processes that watch <paramref name="appHost"/>: every resource descends from them.</summary>
+    public static IReadOnlyList<int> OrchestratorsOf(int appHost) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && CommandLine(pid).Contains($"--monitor {appHost} ", StringComparison.Ordinal))
+            .ToList();
+
     /// <summary>The environment a process was started with.</summary>
     public static IReadOnlyDictionary<string, string> Environment(int pid) =>
         File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
