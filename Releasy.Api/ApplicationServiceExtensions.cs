@@ -8,6 +8,7 @@ using Releasy.Api.Idempotency;
 using Releasy.Api.Meta;
 using Releasy.Api.Options;
 using Releasy.Api.Storage;
+using Releasy.Api.Telemetry;
 
 namespace Releasy.Api;
 
@@ -44,6 +45,7 @@ public static class ApplicationServiceExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [MetaApi.ReadyTag]);
         builder.AddReleasyDatabase(database);
         services.AddApiErrorHandling();
+        services.AddSingleton<ReleasyMetrics>();
 
         services.AddSingleton<SecretHasher>();
         services.AddSingleton<VerifiedKeyCache>();
