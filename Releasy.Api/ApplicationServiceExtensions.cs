@@ -8,6 +8,7 @@ using Releasy.Api.Idempotency;
 using Releasy.Api.Meta;
 using Releasy.Api.Options;
 using Releasy.Api.Storage;
+using Releasy.Api.Telemetry;
 
 namespace Releasy.Api;
 
@@ -34,13 +35,17 @@ public static class ApplicationServiceExtensions
         // hosting layer's "Request starting/finished" lines print them whole: keep those lines off.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
+        // The database is read first (as the contract orders the settings): its provider decides the registrations.
+        var database = DatabaseOptions.FromConfiguration(builder.Configuration);
         var services = builder.Services;
-        services.AddSingleton(sp => ReleasySettings.Parse(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => ReleasySettings.Parse(sp.GetRequiredService<IConfiguration>(), database));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DatabaseStartupCheck>();
-        services.AddReleasyDatabase();
+        // The contract's check comes first, so a failing /health or /ready says "database unavailable".
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [MetaApi.ReadyTag]);
+        builder.AddReleasyDatabase(database);
         services.AddApiErrorHandling();
+        services.AddSingleton<ReleasyMetrics>();
 
         services.AddSingleton<SecretHasher>();
         services.AddSingleton<VerifiedKeyCache>();

@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Releasy.Api.Data;
 using Releasy.Api.Options;
 
@@ -26,7 +28,8 @@ public sealed partial class MigrationWorker(
             var connection = services.GetRequiredService<DatabaseConnection>();
             await WaitForDatabaseAsync(connection, stoppingToken);
             await using var migrationLock = await MigrationLock.AcquireAsync(connection, stoppingToken);
-            await using var db = connection.CreateContext();
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ReleasyDbContext>();
             var pending = (await db.Database.GetPendingMigrationsAsync(stoppingToken)).ToList();
             foreach (var migration in pending)
             {
@@ -50,6 +53,10 @@ public sealed partial class MigrationWorker(
         }
     }
 
+    /// <summary>
+    /// Waits for the server to accept the settings' connection. A server that answers but lacks the database is
+    /// told apart from one that does not answer: migrating never creates the database, the orchestrator does.
+    /// </summary>
     private async Task WaitForDatabaseAsync(DatabaseConnection connection, CancellationToken ct)
     {
         if (connection.Provider == DatabaseProvider.Sqlite)
@@ -62,20 +69,48 @@ public sealed partial class MigrationWorker(
         var delay = TimeSpan.FromSeconds(options.Value.RetryDelaySeconds);
         for (var attempt = 1; ; attempt++)
         {
-            await using var db = connection.CreateContext();
-            if (await db.Database.CanConnectAsync(ct))
+            var state = await ProbeAsync(connection, ct);
+            if (state == ProbeResult.Connected)
             {
                 return;
             }
 
             if (clock.GetUtcNow() >= deadline)
             {
-                throw new StartupException($"database not reachable after {options.Value.WaitSeconds} s");
+                var (database, server) = connection.Describe();
+                throw new StartupException(state == ProbeResult.DatabaseMissing
+                    ? $"database '{database}' does not exist on {server} (the server is reachable; create the database first)"
+                    : $"database not reachable after {options.Value.WaitSeconds} s");
             }
 
-            LogWaiting(logger, attempt);
+            LogWaiting(logger, attempt, state);
             await Task.Delay(delay, clock, ct);
         }
+    }
+
+    private static async Task<ProbeResult> ProbeAsync(DatabaseConnection connection, CancellationToken ct)
+    {
+        await using var probe = connection.CreateDbConnection();
+        try
+        {
+            await probe.OpenAsync(ct);
+            return ProbeResult.Connected;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            return ProbeResult.DatabaseMissing;
+        }
+        catch (Exception ex) when (ex is DbException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return ProbeResult.Unreachable;
+        }
+    }
+
+    private enum ProbeResult
+    {
+        Connected,
+        Unreachable,
+        DatabaseMissing,
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pending migration {Migration}")]
@@ -84,8 +119,8 @@ public sealed partial class MigrationWorker(
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current: applied {Count} migration(s) on {Provider}")]
     private static partial void LogDone(ILogger logger, int count, DatabaseProvider provider);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database not reachable yet (attempt {Attempt}); retrying")]
-    private static partial void LogWaiting(ILogger logger, int attempt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database not ready yet (attempt {Attempt}: {State}); retrying")]
+    private static partial void LogWaiting(ILogger logger, int attempt, ProbeResult state);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Migration failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, Exception exception, string reason);

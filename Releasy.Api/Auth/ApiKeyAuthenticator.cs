@@ -6,15 +6,18 @@ using Releasy.Api.Audit;
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
 using Releasy.Api.Http;
+using Releasy.Api.Telemetry;
 
 namespace Releasy.Api.Auth;
 
 /// <summary>
 /// Customer API key authentication in the contract's exact order (2.7.2). Every outcome writes an
-/// <c>api_key.auth</c> audit event; success also stamps <c>last_used_at</c>, in the same save.
+/// <c>api_key.auth</c> audit event and the matching <c>releasy.api_key.auth</c> measurement; success also stamps
+/// <c>last_used_at</c>, in the same save.
 /// </summary>
 public sealed partial class ApiKeyAuthenticator(
-    ReleasyDbContext db, SecretHasher hasher, VerifiedKeyCache cache, TimeProvider clock, ILogger<ApiKeyAuthenticator> logger)
+    ReleasyDbContext db, SecretHasher hasher, VerifiedKeyCache cache, TimeProvider clock, ReleasyMetrics metrics,
+    ILogger<ApiKeyAuthenticator> logger)
 {
     private const string ArgonPrefix = "$argon2";
 
@@ -120,6 +123,7 @@ public sealed partial class ApiKeyAuthenticator(
         }
 
         LogAccepted(logger, key.Id, key.CustomerId);
+        metrics.ApiKeyAuthenticated(accepted: true, "ok");
         return ApiKeyAuthResult.Success(new ApiKeyPrincipal(key.Id, key.CustomerId, key.KeyType, scopes, key.ExpiresAt));
     }
 
@@ -139,6 +143,7 @@ public sealed partial class ApiKeyAuthenticator(
         }
 
         LogRejected(logger, reason, key?.Id);
+        metrics.ApiKeyAuthenticated(accepted: false, reason);
         return ApiKeyAuthResult.Failure(ApiError.Unauthorized());
     }
 

@@ -7,14 +7,34 @@ namespace Releasy.Api.Data;
 public static class DatabaseServiceExtensions
 {
     /// <summary>
-    /// Registers <see cref="ReleasyDbContext"/> for whichever provider the settings name. SQLite gets the
-    /// derived context so that EF picks the SQLite migration set.
+    /// Registers <see cref="ReleasyDbContext"/> for whichever provider <paramref name="options"/> names.
+    /// PostgreSQL goes through Aspire's client integration: a pooled context, its health check and Npgsql's
+    /// metrics. SQLite, the embedded path, gets the derived context so that EF picks the SQLite migration set.
     /// </summary>
-    public static IServiceCollection AddReleasyDatabase(this IServiceCollection services)
+    public static TBuilder AddReleasyDatabase<TBuilder>(this TBuilder builder, DatabaseOptions options)
+        where TBuilder : IHostApplicationBuilder
     {
-        services.AddSingleton(sp => new DatabaseConnection(sp.GetRequiredService<ReleasySettings>().Database));
-        services.AddScoped<ReleasyDbContext>(sp => sp.GetRequiredService<DatabaseConnection>().CreateContext());
-        return services;
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton<DatabaseConnection>();
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            services.AddScoped<ReleasyDbContext>(sp => sp.GetRequiredService<DatabaseConnection>().CreateContext());
+            return builder;
+        }
+
+        services.AddDbContextPool<ReleasyDbContext>((sp, o) => sp.GetRequiredService<DatabaseConnection>().UsePostgres(o));
+        builder.EnrichNpgsqlDbContext<ReleasyDbContext>(settings =>
+        {
+            // The endpoints turn each DbException into the contract's answer themselves; a retrying strategy
+            // would re-run their writes and wrap those exceptions.
+            settings.DisableRetry = true;
+            // The service defaults already trace Npgsql's commands: one span per query, not two listeners.
+            settings.DisableTracing = true;
+        });
+        return builder;
     }
 }
 
@@ -51,12 +71,31 @@ public sealed class DatabaseConnection : IDisposable
 
     public DatabaseProvider Provider { get; }
 
+    /// <summary>The database and server the settings name, for messages: never the password.</summary>
+    public (string Database, string Server) Describe()
+    {
+        if (Provider == DatabaseProvider.Postgres)
+        {
+            var npgsql = new NpgsqlConnectionStringBuilder(_connectionString);
+            return (npgsql.Database ?? npgsql.Username ?? string.Empty, $"{npgsql.Host}:{npgsql.Port}");
+        }
+
+        return (new SqliteConnectionStringBuilder(_connectionString).DataSource, "sqlite");
+    }
+
     /// <summary>A raw connection outside EF, for session-level work such as advisory locks.</summary>
     public System.Data.Common.DbConnection CreateDbConnection() =>
         _dataSource is not null ? _dataSource.CreateConnection() : new SqliteConnection(_connectionString);
 
+    /// <summary>A context outside dependency injection (tests, design time); services resolve theirs from a scope.</summary>
     public ReleasyDbContext CreateContext() =>
         _postgres is not null ? new ReleasyDbContext(_postgres) : new SqliteReleasyDbContext(_sqlite!);
+
+    /// <summary>Points a (pooled) context at this connection pool.</summary>
+    public DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder builder) =>
+        _dataSource is not null
+            ? builder.UseNpgsql(_dataSource)
+            : throw new InvalidOperationException("The database is not PostgreSQL.");
 
     public void Dispose()
     {

@@ -9,6 +9,7 @@ using Releasy.Api.Http;
 using Releasy.Api.Idempotency;
 using Releasy.Api.Options;
 using Releasy.Api.Storage;
+using Releasy.Api.Telemetry;
 
 namespace Releasy.Api.Downloads;
 
@@ -29,7 +30,7 @@ public static partial class DownloadsApi
 
     public static async Task<IResult> IssueToken(
         JsonBody<DownloadTokenRequest> body, HttpContext context, ReleasyDbContext db, IdempotencyService idempotency,
-        SecretHasher hasher, ReleasySettings settings, TimeProvider clock, CancellationToken ct)
+        SecretHasher hasher, ReleasySettings settings, ReleasyMetrics metrics, TimeProvider clock, CancellationToken ct)
     {
         var input = body.Value;
         var customerId = ApiKeyPrincipal.Get(context).CustomerId;
@@ -109,6 +110,8 @@ public static partial class DownloadsApi
                 return ApiError.Internal("failed to create download token");
             }
 
+            metrics.DownloadTokenIssued();
+
             // Built from the configured base only: Host and X-Forwarded-* never shape a link.
             return new IssuedDownloadToken(settings.Releasy.PublicBaseUrl + "/v1/downloads/" + token, row.ExpiresAt);
         }, ct);
@@ -116,7 +119,7 @@ public static partial class DownloadsApi
 
     public static async Task<IResult> ResolveToken(
         string token, HttpContext context, ReleasyDbContext db, SecretHasher hasher, ArtifactStorage storage,
-        TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+        ReleasyMetrics metrics, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var presented = token.Trim();
@@ -190,6 +193,7 @@ public static partial class DownloadsApi
         }
 
         context.Response.Headers.CacheControl = "no-store";
+        metrics.DownloadRedirected();
         return TypedResults.Redirect(location);
     }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
 using Releasy.Api.Http;
+using Releasy.Api.Telemetry;
 
 namespace Releasy.Api.Idempotency;
 
@@ -9,7 +10,8 @@ namespace Releasy.Api.Idempotency;
 /// The <c>Idempotency-Key</c> state machine of contract 4.5: reserve atomically, run, then store the
 /// 200 body for replay, or release the key on any error (failures are never cached).
 /// </summary>
-public sealed partial class IdempotencyService(ReleasyDbContext db, TimeProvider clock, ILogger<IdempotencyService> logger)
+public sealed partial class IdempotencyService(
+    ReleasyDbContext db, TimeProvider clock, ReleasyMetrics metrics, ILogger<IdempotencyService> logger)
 {
     public const string HeaderName = "Idempotency-Key";
     public const int MaxKeyLength = 128;
@@ -114,7 +116,7 @@ public sealed partial class IdempotencyService(ReleasyDbContext db, TimeProvider
                 return ApiError.IdempotencyInProgress;
             }
 
-            return existing.ResponseBody is { } body ? Replay(body) : ApiError.Internal("idempotency response missing");
+            return existing.ResponseBody is { } body ? Replay(endpoint, body) : ApiError.Internal("idempotency response missing");
         }
 
         return ApiError.IdempotencyInProgress;
@@ -162,11 +164,12 @@ public sealed partial class IdempotencyService(ReleasyDbContext db, TimeProvider
     }
 
     /// <summary>The stored 200 body, re-serialized; a body that is not JSON is the contract's 500 (4.5).</summary>
-    private static IResult Replay(string body)
+    private IResult Replay(string endpoint, string body)
     {
         try
         {
             using var document = System.Text.Json.JsonDocument.Parse(body);
+            metrics.IdempotentResponseReplayed(endpoint);
             return Results.Text(System.Text.Json.JsonSerializer.Serialize(document.RootElement, ReleasyJson.Options),
                 "application/json", statusCode: StatusCodes.Status200OK);
         }

@@ -10,10 +10,13 @@ public sealed class ReleasySettings
     public required OperatorJwtOptions Operator { get; init; }
     public required ArtifactStorageOptions Artifacts { get; init; }
 
-    public static ReleasySettings Parse(IConfiguration config)
+    public static ReleasySettings Parse(IConfiguration config) => Parse(config, DatabaseOptions.FromConfiguration(config));
+
+    /// <summary>The remaining settings, after <paramref name="database"/>, which was read first.</summary>
+    public static ReleasySettings Parse(IConfiguration config, DatabaseOptions database)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var database = DatabaseOptions.FromConfiguration(config);
+        ArgumentNullException.ThrowIfNull(database);
         var releasy = ReleasyOptions.FromConfiguration(config);
         var jwt = OperatorJwtOptions.FromConfiguration(config);
         var artifacts = ArtifactStorageOptions.FromConfiguration(config);

@@ -6,6 +6,7 @@ using Releasy.Api.Entitlements;
 using Releasy.Api.Http;
 using Releasy.Api.Idempotency;
 using Releasy.Api.Storage;
+using Releasy.Api.Telemetry;
 
 namespace Releasy.Api.Releases;
 
@@ -148,12 +149,12 @@ public static partial class ReleasesApi
     }
 
     public static Task<IResult> PublishRelease(
-        string releaseId, ReleasyDbContext db, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
-        TransitionAsync(releaseId, publish: true, db, clock, loggers.CreateLogger(LogCategory), ct);
+        string releaseId, ReleasyDbContext db, TimeProvider clock, ReleasyMetrics metrics, ILoggerFactory loggers, CancellationToken ct) =>
+        TransitionAsync(releaseId, publish: true, db, clock, metrics, loggers.CreateLogger(LogCategory), ct);
 
     public static Task<IResult> UnpublishRelease(
-        string releaseId, ReleasyDbContext db, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
-        TransitionAsync(releaseId, publish: false, db, clock, loggers.CreateLogger(LogCategory), ct);
+        string releaseId, ReleasyDbContext db, TimeProvider clock, ReleasyMetrics metrics, ILoggerFactory loggers, CancellationToken ct) =>
+        TransitionAsync(releaseId, publish: false, db, clock, metrics, loggers.CreateLogger(LogCategory), ct);
 
     /// <summary>
     /// Deletes the release; the database cascades to its artifacts and their download tokens (contract 3.6.4).
@@ -192,7 +193,8 @@ public static partial class ReleasesApi
     /// update touch no row, and the caller is told to retry (contract 3.6.3, 5).
     /// </summary>
     private static async Task<IResult> TransitionAsync(
-        string releaseId, bool publish, ReleasyDbContext db, TimeProvider clock, ILogger logger, CancellationToken ct)
+        string releaseId, bool publish, ReleasyDbContext db, TimeProvider clock, ReleasyMetrics metrics, ILogger logger,
+        CancellationToken ct)
     {
         Release? release;
         try
@@ -242,6 +244,11 @@ public static partial class ReleasesApi
         }
 
         LogTransition(logger, releaseId, status);
+        if (publish)
+        {
+            metrics.ReleasePublished();
+        }
+
         return TypedResults.Json(ReleaseView.From(release) with { Status = status, PublishedAt = publishedAt }, ReleasyJson.Options);
     }
 

@@ -84,6 +84,47 @@ public sealed partial class MigrationWorkerTests
     }
 
     [Fact]
+    public async Task Worker_names_a_missing_database_on_a_reachable_server_without_its_password()
+    {
+        var admin = new NpgsqlConnectionStringBuilder(await PostgresServer.AdminConnectionStringAsync());
+        var missing = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = "t_missing_" + Guid.NewGuid().ToString("N") };
+
+        var (exitCode, output) = await RunWorkerAsync(new()
+        {
+            ["ConnectionStrings__releasydb"] = missing.ConnectionString,
+            ["Migrations__WaitSeconds"] = "1",
+        });
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(
+            $"Error: \"database migration failed: database '{missing.Database}' does not exist on {admin.Host}:{admin.Port}",
+            output, StringComparison.Ordinal);
+        Assert.DoesNotContain("not reachable", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(admin.Password!, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Worker_reads_only_its_own_settings_and_migrates_despite_bad_api_settings()
+    {
+        var connectionString = await PostgresServer.CreateDatabaseAsync();
+
+        var (exitCode, output) = await RunWorkerAsync(new()
+        {
+            ["ConnectionStrings__releasydb"] = connectionString,
+            ["RELEASY_PUBLIC_BASE_URL"] = "ftp://example.com",
+            ["RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS"] = "-5",
+            ["RELEASY_BIND_ADDR"] = "localhost:8080",
+            ["RELEASY_ARTIFACT_BUCKET"] = "only-the-bucket",
+            ["RELEASY_OPERATOR_JWT_LEEWAY_SECONDS"] = "soon",
+        });
+
+        Assert.True(exitCode == 0, output);
+        Assert.DoesNotContain("RELEASY_", output, StringComparison.Ordinal);
+        await AssertFullyMigratedAsync(DatabaseProvider.Postgres, connectionString);
+        await PostgresServer.DropDatabaseAsync(connectionString);
+    }
+
+    [Fact]
     public async Task Worker_exits_non_zero_on_an_invalid_database_url()
     {
         var (exitCode, output) = await RunWorkerAsync(new() { ["RELEASY_DATABASE_URL"] = "mysql://db/releasy" });

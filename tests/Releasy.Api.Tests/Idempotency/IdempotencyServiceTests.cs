@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Releasy.Api.Data.Entities;
 using Releasy.Api.Idempotency;
+using Releasy.Api.Telemetry;
 
 namespace Releasy.Api.Tests.Idempotency;
 
@@ -15,7 +17,7 @@ public sealed class IdempotencyServiceTests(ApiFixture fixture) : IClassFixture<
         var key = "hangup-" + Guid.NewGuid().ToString("N");
         var endpoint = "test_endpoint_" + Guid.NewGuid().ToString("N");
         await using var db = fixture.Api.Database.CreateContext();
-        var service = new IdempotencyService(db, fixture.Api.Clock, NullLogger<IdempotencyService>.Instance);
+        var service = new IdempotencyService(db, fixture.Api.Clock, fixture.Api.Services.GetRequiredService<ReleasyMetrics>(), NullLogger<IdempotencyService>.Instance);
         var http = new DefaultHttpContext();
         http.Request.Headers[IdempotencyService.HeaderName] = key;
         using var aborted = new CancellationTokenSource();
@@ -56,7 +58,7 @@ public sealed class IdempotencyServiceTests(ApiFixture fixture) : IClassFixture<
         }
 
         await using var db = fixture.Api.Database.CreateContext();
-        var service = new IdempotencyService(db, fixture.Api.Clock, NullLogger<IdempotencyService>.Instance);
+        var service = new IdempotencyService(db, fixture.Api.Clock, fixture.Api.Services.GetRequiredService<ReleasyMetrics>(), NullLogger<IdempotencyService>.Instance);
         var http = new DefaultHttpContext();
         http.Request.Headers[IdempotencyService.HeaderName] = key;
         var ran = false;

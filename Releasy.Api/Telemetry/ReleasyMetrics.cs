@@ -1,0 +1,51 @@
+using System.Diagnostics.Metrics;
+
+namespace Releasy.Api.Telemetry;
+
+/// <summary>
+/// The business counters of the API, on the <c>Releasy.Api</c> meter (the service defaults export every
+/// <c>Releasy.*</c> meter). Tags carry fixed vocabularies only: never a key, a token or an id.
+/// </summary>
+public sealed class ReleasyMetrics
+{
+    public const string MeterName = "Releasy.Api";
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+
+    private readonly Counter<long> _downloadTokensIssued;
+    private readonly Counter<long> _downloadsRedirected;
+    private readonly Counter<long> _apiKeyAuth;
+    private readonly Counter<long> _idempotencyReplayed;
+    private readonly Counter<long> _releasesPublished;
+
+    public ReleasyMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _downloadTokensIssued = meter.CreateCounter<long>(
+            "releasy.download_tokens.issued", "{token}", "Download tokens issued to customers");
+        _downloadsRedirected = meter.CreateCounter<long>(
+            "releasy.downloads.redirected", "{download}", "Download tokens resolved to a storage redirect");
+        _apiKeyAuth = meter.CreateCounter<long>(
+            "releasy.api_key.auth", "{attempt}", "Customer API key authentications, by outcome and reason");
+        _idempotencyReplayed = meter.CreateCounter<long>(
+            "releasy.idempotency.replayed", "{response}", "Stored responses replayed for a repeated Idempotency-Key");
+        _releasesPublished = meter.CreateCounter<long>(
+            "releasy.releases.published", "{release}", "Releases moved from draft to published");
+    }
+
+    public void DownloadTokenIssued() => _downloadTokensIssued.Add(1);
+
+    public void DownloadRedirected() => _downloadsRedirected.Add(1);
+
+    /// <summary>One authentication; <paramref name="reason"/> is the audit event's reason (<c>ok</c>, <c>revoked</c>, …).</summary>
+    public void ApiKeyAuthenticated(bool accepted, string reason) =>
+        _apiKeyAuth.Add(1, new KeyValuePair<string, object?>("outcome", accepted ? Accepted : Rejected),
+            new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>A replay; <paramref name="endpoint"/> is the idempotency scope's fixed name (<c>create_release</c>, …).</summary>
+    public void IdempotentResponseReplayed(string endpoint) =>
+        _idempotencyReplayed.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));
+
+    public void ReleasePublished() => _releasesPublished.Add(1);
+}
