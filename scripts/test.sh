@@ -81,12 +81,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Runs one `dotnet test` and records its summary lines for the final count.
+# Runs one `dotnet test` and records its summary lines for the final count. Every run goes ahead whatever the
+# previous one did; a non-zero exit code is remembered and fails the script at the end.
+FAILED_RUNS=()
 run_tests() {
   local name=$1; shift
   log "running $name"
-  # The exit code is not the verdict: the summary lines are counted below, so every suite runs.
-  dotnet test "$@" --no-build --logger "console;verbosity=minimal" >"$RESULTS/$name.log" 2>&1 || true
+  if ! dotnet test "$@" --no-build --logger "console;verbosity=minimal" >"$RESULTS/$name.log" 2>&1; then
+    FAILED_RUNS+=("$name")
+  fi
   grep -vE 'warning NU1603' "$RESULTS/$name.log" | grep -E '^ *(Failed |Error Message|Passed!|Failed!)|error|Aborted' | head -300 || true
 }
 
@@ -101,6 +104,7 @@ if ! dotnet build Releasy.sln --nologo -v quiet >"$RESULTS/build.txt" 2>&1; then
   exit 1
 fi
 
+SUITES=(Releasy.Api.Tests Releasy.AppHost.Tests Releasy.MigrationService.Tests Releasy.Proxy.Tests)
 run_tests postgres Releasy.sln
 RELEASY_TEST_DATABASE=sqlite run_tests sqlite tests/Releasy.Api.Tests
 
@@ -110,11 +114,16 @@ while read -r f p s; do
 done < <(cat "$RESULTS"/*.log | grep -oE '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' \
   | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+)/\1 \2 \3/')
 
-runs=$(cat "$RESULTS"/*.log | grep -cE '(Passed|Failed)! +- Failed' || true)
+# Every test assembly must report a summary with at least one test: a suite that died silently fails the run.
+missing=()
+for suite in "${SUITES[@]}"; do
+  grep -qE "(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[1-9][0-9]*.*- $suite.dll" "$RESULTS/postgres.log" || missing+=("$suite")
+done
+grep -qE "(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[1-9][0-9]*.*- Releasy.Api.Tests.dll" "$RESULTS/sqlite.log" || missing+=("Releasy.Api.Tests (sqlite)")
 aborted=$(cat "$RESULTS"/*.log | grep -cE 'Test Run Aborted|The active test run was aborted' || true)
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
-if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$aborted" -ne 0 ]; then
-  log "test run failed ($runs suites reported, $aborted aborted)"
+if [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ] || [ "$aborted" -ne 0 ] || [ ${#FAILED_RUNS[@]} -ne 0 ] || [ ${#missing[@]} -ne 0 ]; then
+  log "test run failed (non-zero runs: ${FAILED_RUNS[*]:-none}; suites without a summary: ${missing[*]:-none}; $aborted aborted)"
   exit 1
 fi
