@@ -83,7 +83,7 @@ public sealed class DashboardTests(TopologyFixture fixture, ITestOutputHelper ou
         finally
         {
             output.WriteLine($"Trace detail: {await browser.ScreenshotAsync("dashboard-download-trace")}");
-            output.WriteLine(await page.Locator("body").InnerTextAsync());
+            output.WriteLine(await RowsTextAsync(page));
         }
     }
 
