@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite through the real stack: PostgreSQL (a private instance on loopback), then the API
 # suite again on SQLite, with a real S3-compatible server (s3rver) for the storage tests.
-# Installs what is missing (PostgreSQL from Debian packages, s3rver from npm) when run as root.
+# Installs what is missing (PostgreSQL and Chromium from Debian packages, s3rver from npm) when run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=$(mktemp -d /tmp/releasy-test.XXXXXX)
@@ -29,6 +29,14 @@ ensure_postgres() {
   if [ -z "$(pg_bin)" ] || [ ! -x "$(pg_bin)/initdb" ]; then
     log "PostgreSQL server not found: installing it from Debian packages"
     apt_install postgresql
+  fi
+}
+
+# The dashboard tests drive the machine's Chromium (Playwright never downloads a browser here).
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    log "Chromium not found: installing it from Debian packages"
+    apt_install chromium
   fi
 }
 
@@ -94,6 +102,7 @@ run_tests() {
 }
 
 ensure_postgres
+ensure_chromium
 ensure_node_tools
 start_postgres
 

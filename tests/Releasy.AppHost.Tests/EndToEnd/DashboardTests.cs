@@ -1,0 +1,241 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Releasy.AppHost.Tests.Infrastructure;
+using Releasy.Testing;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Releasy.AppHost.Tests.EndToEnd;
+
+/// <summary>
+/// The real Aspire dashboard of the topology, seen through a browser: the resources in their states, and the trace
+/// of a customer download that crosses the proxy, an API instance and PostgreSQL. Screenshots are kept as artifacts.
+/// </summary>
+[Collection(TopologyCollection.Name)]
+public sealed class DashboardTests(TopologyFixture fixture, ITestOutputHelper output)
+{
+    private static readonly string[] ApiInstances = ["api", "api-2"];
+
+    private TopologyRun Run => fixture.Run;
+
+    [Fact]
+    public async Task The_resources_page_shows_every_resource_in_its_state()
+    {
+        await using var browser = await DashboardBrowser.OpenAsync(Run.App);
+        var page = browser.Page;
+
+        try
+        {
+            await ExpectRowAsync(page, "postgres", "Running");
+            await ExpectRowAsync(page, "releasydb", "Running");
+            await ExpectRowAsync(page, "migrations", "Finished");
+            await ExpectRowAsync(page, "api", "Running");
+            await ExpectRowAsync(page, "api-2", "Running");
+            await ExpectRowAsync(page, "proxy", "Running");
+            foreach (var name in new[] { "postgres", "api", "api-2", "proxy" })
+            {
+                await Expect(Row(page, name)).Not.ToContainTextAsync("Unhealthy");
+            }
+        }
+        finally
+        {
+            output.WriteLine($"Resources page: {await browser.ScreenshotAsync("dashboard-resources")}");
+            output.WriteLine(await RowsTextAsync(page));
+        }
+    }
+
+    [Fact]
+    public async Task A_customer_download_is_one_trace_through_the_proxy_the_api_and_postgres()
+    {
+        await DownloadAsCustomerAsync();
+        using var telemetry = new HttpClient();
+        await using var browser = await DashboardBrowser.OpenAsync(Run.App);
+        telemetry.BaseAddress = browser.DashboardUrl;
+        telemetry.DefaultRequestHeaders.Add("X-API-Key", await TelemetryApiKeyAsync());
+
+        // Exporters send in batches: wait until the whole trace (proxy, API and database spans) has arrived.
+        var trace = (await Eventually.UntilAsync(
+            () => DownloadTraceAsync(telemetry),
+            t => t is { HasProxy: true, HasApi: true, HasDatabase: true },
+            "the download's trace with proxy, API and database spans",
+            TimeSpan.FromSeconds(60)))!;
+        output.WriteLine($"trace {trace.TraceId}: {string.Join("; ", trace.Spans.Select(s => $"{s.Resource}: {s.Name}"))}");
+
+        var page = browser.Page;
+        try
+        {
+            await browser.GotoAsync("/traces");
+            await Expect(page.GetByText(trace.TraceId[..7]).First).ToBeVisibleAsync();
+
+            await browser.GotoAsync($"/traces/detail/{trace.TraceId}");
+            await Expect(page.GetByText("Resources 3")).ToBeVisibleAsync();
+            await Expect(SpanRow(page, "GET /v1/{**catch-all}")).ToContainTextAsync("proxy");
+            var api = trace.Spans.First(s => s.Name.Contains("/v1/downloads/{token}", StringComparison.Ordinal)).Resource;
+            await Expect(SpanRow(page, "GET /v1/downloads/{token}")).ToContainTextAsync(api);
+            var database = SpanRow(page, "postgresql");
+            await Expect(database).ToHaveCountAsync(trace.Spans.Count(s => s.IsDatabase));
+            await Expect(database.First).ToContainTextAsync("releasydb");
+            await Expect(database.First).ToContainTextAsync(api);
+        }
+        finally
+        {
+            output.WriteLine($"Trace detail: {await browser.ScreenshotAsync("dashboard-download-trace")}");
+            output.WriteLine(await RowsTextAsync(page));
+        }
+    }
+
+    /// <summary>
+    /// The telemetry API's key as the dashboard process got it: Aspire.Hosting.Testing gives the dashboard a key of
+    /// its own instead of <see cref="TopologyFixture.DashboardApiKey"/>.
+    /// </summary>
+    private async Task<string> TelemetryApiKeyAsync() =>
+        (await Run.CurrentAsync("aspire-dashboard")).Snapshot.EnvironmentVariables
+            .FirstOrDefault(v => v.Name == "DASHBOARD__API__PRIMARYAPIKEY")?.Value ?? TopologyFixture.DashboardApiKey;
+
+    /// <summary>The trace detail's rows whose text (span name, resource, duration) holds <paramref name="name"/>.</summary>
+    private static ILocator SpanRow(IPage page, string name) =>
+        page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions { HasText = name });
+
+    private static ILocator Row(IPage page, string resource) =>
+        page.GetByRole(AriaRole.Row).Filter(new LocatorFilterOptions
+        {
+            Has = page.GetByRole(AriaRole.Gridcell).GetByText(resource, new LocatorGetByTextOptions { Exact = true }),
+        });
+
+    private static async Task ExpectRowAsync(IPage page, string resource, string state)
+    {
+        var row = Row(page, resource);
+        await Expect(row).ToHaveCountAsync(1);
+        await Expect(row).ToContainTextAsync(state);
+    }
+
+    private static async Task<string> RowsTextAsync(IPage page)
+    {
+        var rows = await page.GetByRole(AriaRole.Row).AllInnerTextsAsync();
+        return string.Join("\n", rows.Select(r => r.ReplaceLineEndings(" | ")));
+    }
+
+    /// <summary>The journey's steps: set a customer up, publish an artifact, then download it with a token.</summary>
+    private async Task DownloadAsCustomerAsync()
+    {
+        using var admin = Run.CreateAdminClient();
+        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
+        var bytes = RandomNumberGenerator.GetBytes(4 * 1024);
+
+        var customer = await PostAsync(admin, "/v1/admin/customers", new { name = "Dashboard Corp" });
+        var customerId = customer.GetProperty("id").GetString()!;
+        var key = await PostAsync(admin, "/v1/admin/keys", new { customer_id = customerId, scopes = new[] { "releases:read", "downloads:token" } });
+        await PostAsync(admin, $"/v1/admin/customers/{customerId}/entitlements", new { product = "dashboard-app", starts_at = now - 60 });
+        var release = await PostAsync(admin, "/v1/releases", new { product = "dashboard-app", version = "1.0.0" });
+        var releaseId = release.GetProperty("id").GetString()!;
+        var presign = await PostAsync(admin, $"/v1/releases/{releaseId}/artifacts/presign", new { filename = "app.tar.gz", platform = "linux-amd64" });
+
+        using var anonymous = new HttpClient();
+        var upload = await anonymous.PutAsync(presign.GetProperty("upload_url").GetString(), new ByteArrayContent(bytes));
+        Assert.True(upload.IsSuccessStatusCode, $"upload through the proxy: {(int)upload.StatusCode} {await upload.Content.ReadAsStringAsync()}");
+        var artifactId = presign.GetProperty("artifact_id").GetString()!;
+        await PostAsync(admin, $"/v1/releases/{releaseId}/artifacts", new
+        {
+            artifact_id = artifactId,
+            platform = "linux-amd64",
+            object_key = presign.GetProperty("object_key").GetString(),
+            checksum = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            size = bytes.Length,
+        });
+        var publish = await admin.PostAsync($"/v1/releases/{releaseId}/publish", null);
+        Assert.True(publish.IsSuccessStatusCode, $"publish: {(int)publish.StatusCode} {await publish.Content.ReadAsStringAsync()}");
+
+        using var customerClient = new HttpClient { BaseAddress = Run.ProxyUrl };
+        customerClient.DefaultRequestHeaders.Add("x-releasy-api-key", key.GetProperty("api_key").GetString());
+        var token = await PostAsync(customerClient, "/v1/downloads/token", new { artifact_id = artifactId });
+        Assert.Equal(bytes, await anonymous.GetByteArrayAsync(token.GetProperty("download_url").GetString()));
+    }
+
+    private static async Task<JsonElement> PostAsync(HttpClient client, string path, object body)
+    {
+        var response = await client.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>
+    /// The trace whose API span serves <c>GET /v1/downloads/{token}</c>, from the dashboard's telemetry API
+    /// (OTLP JSON: resource spans, each resource's <c>service.name</c> and its spans).
+    /// </summary>
+    private static async Task<DownloadTrace?> DownloadTraceAsync(HttpClient telemetry)
+    {
+        using var document = JsonDocument.Parse(await telemetry.GetStringAsync("/api/telemetry/traces"));
+        var spans = new List<SpanSeen>();
+        foreach (var resourceSpans in FindArrays(document.RootElement, "resourceSpans").SelectMany(a => a.EnumerateArray()))
+        {
+            var resource = resourceSpans.TryGetProperty("resource", out var r) ? Attribute(r, "service.name") ?? "" : "";
+            foreach (var span in FindArrays(resourceSpans, "spans").SelectMany(a => a.EnumerateArray()))
+            {
+                spans.Add(new SpanSeen(
+                    span.GetProperty("traceId").GetString()!,
+                    resource,
+                    span.GetProperty("name").GetString() ?? "",
+                    (Attribute(span, "db.system.name") ?? Attribute(span, "db.system")) == "postgresql"));
+            }
+        }
+
+        var download = spans.LastOrDefault(s => ApiInstances.Contains(s.Resource) && s.Name.Contains("/v1/downloads/{token}", StringComparison.Ordinal));
+        return download is null ? null : new DownloadTrace(download.TraceId, [.. spans.Where(s => s.TraceId == download.TraceId)]);
+    }
+
+    private static IEnumerable<JsonElement> FindArrays(JsonElement element, string name)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.Name == name && property.Value.ValueKind == JsonValueKind.Array)
+                {
+                    yield return property.Value;
+                }
+                else
+                {
+                    foreach (var found in FindArrays(property.Value, name))
+                    {
+                        yield return found;
+                    }
+                }
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                foreach (var found in FindArrays(item, name))
+                {
+                    yield return found;
+                }
+            }
+        }
+    }
+
+    private static string? Attribute(JsonElement owner, string key) =>
+        owner.TryGetProperty("attributes", out var attributes) && attributes.ValueKind == JsonValueKind.Array
+            ? attributes.EnumerateArray()
+                .Where(a => a.GetProperty("key").GetString() == key)
+                .Select(a => a.GetProperty("value").TryGetProperty("stringValue", out var v) ? v.GetString() : null)
+                .FirstOrDefault()
+            : null;
+
+    private sealed record SpanSeen(string TraceId, string Resource, string Name, bool IsDatabase);
+
+    private sealed record DownloadTrace(string TraceId, IReadOnlyList<SpanSeen> Spans)
+    {
+        public bool HasProxy => Spans.Any(s => s.Resource == "proxy");
+
+        public bool HasApi => Spans.Any(s => ApiInstances.Contains(s.Resource));
+
+        public bool HasDatabase => Spans.Any(s => s.IsDatabase);
+
+        public override string ToString() => $"{TraceId}: {string.Join(", ", Spans.Select(s => $"{s.Resource}/{s.Name}"))}";
+    }
+}
