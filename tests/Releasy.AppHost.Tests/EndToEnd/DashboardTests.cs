@@ -87,13 +87,11 @@ public sealed class DashboardTests(TopologyFixture fixture, ITestOutputHelper ou
         }
     }
 
-    /// <summary>
-    /// The telemetry API's key as the dashboard process got it: Aspire.Hosting.Testing gives the dashboard a key of
-    /// its own instead of <see cref="TopologyFixture.DashboardApiKey"/>.
-    /// </summary>
+    /// <summary>The telemetry API's key, as the dashboard process got it (Aspire.Hosting.Testing generates one).</summary>
     private async Task<string> TelemetryApiKeyAsync() =>
         (await Run.CurrentAsync("aspire-dashboard")).Snapshot.EnvironmentVariables
-            .FirstOrDefault(v => v.Name == "DASHBOARD__API__PRIMARYAPIKEY")?.Value ?? TopologyFixture.DashboardApiKey;
+            .FirstOrDefault(v => v.Name == "DASHBOARD__API__PRIMARYAPIKEY")?.Value
+        ?? throw new InvalidOperationException("the dashboard was started without a telemetry API key");
 
     /// <summary>The trace detail's rows whose text (span name, resource, duration) holds <paramref name="name"/>.</summary>
     private static ILocator SpanRow(IPage page, string name) =>

@@ -8,12 +8,10 @@ namespace Releasy.AppHost.Tests.EndToEnd;
 /// </summary>
 public sealed class TopologyFixture : IAsyncLifetime
 {
-    public const string DashboardApiKey = "topology-tests-dashboard-key";
-
     public TopologyRun Run { get; private set; } = null!;
 
     public async Task InitializeAsync() => Run = await TopologyRun.StartAsync(dashboard: true,
-        "--RELEASY_BIND_ADDR=0.0.0.0:0", "--RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS=900", $"--AppHost:DashboardApiKey={DashboardApiKey}");
+        "--RELEASY_BIND_ADDR=0.0.0.0:0", "--RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS=900");
 
     public async Task DisposeAsync() => await Run.DisposeAsync();
 }

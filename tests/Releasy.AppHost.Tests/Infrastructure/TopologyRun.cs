@@ -37,12 +37,6 @@ public sealed class TopologyRun : IAsyncDisposable
     {
         RequirePostgres();
         var state = ScratchDirectory.Create("releasy-apphost-");
-        // A temp directory is the owner's alone; PostgreSQL runs as its own account and must reach its data below.
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
-        }
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Releasy_AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = dashboard },
             [$"--AppHost:StateDirectory={state}", "--RELEASY_BIND_ADDR=127.0.0.1:0", .. args]);
