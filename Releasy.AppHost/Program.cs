@@ -24,15 +24,18 @@ else
 }
 
 var migrations = builder.AddProject<Projects.Releasy_MigrationService>("migrations")
+    .WithBuiltExecutable()
     .WithReference(db).WaitFor(db);
 
 var apis = builder.AddProjectInstances<Projects.Releasy_Api>("api", apiInstances, api => api
+    .WithBuiltExecutable()
     .WithHttpEndpoint()
     .WithReference(db).WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health")
     .WithRestartOnFailure());
 
 var proxy = builder.AddProject<Projects.Releasy_Proxy>("proxy")
+    .WithBuiltExecutable()
     .WithPublicHttpEndpoint()
     .WithHttpHealthCheck("/health")
     .WithInstanceReferences("api", apis);
