@@ -1,5 +1,14 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
 using Releasy.Api.Idempotency;
+using Releasy.Api.Options;
+using Releasy.Api.Telemetry;
 
 namespace Releasy.Api.Tests.Idempotency;
 
@@ -38,6 +47,53 @@ public sealed class IdempotencyLeaseTests(ApiFixture fixture) : IClassFixture<Ap
         await using var db = fixture.Api.Database.CreateContext();
         Assert.Equal(0, db.Customers.Count(c => c.Name == name));
     }
+
+    [Fact]
+    public async Task When_the_answer_cannot_be_stored_the_operation_is_rolled_back_and_the_key_is_free()
+    {
+        var key = "unstored-" + Guid.NewGuid().ToString("N");
+        var endpoint = "admin_create_customer";
+        var name = "Unstored " + key;
+        await using var db = ContextFailingCompletion();
+        var service = new IdempotencyService(db, fixture.Api.Clock, fixture.Api.Services.GetRequiredService<ReleasyMetrics>(), NullLogger<IdempotencyService>.Instance);
+        var http = new DefaultHttpContext();
+        http.Request.Headers[IdempotencyService.HeaderName] = key;
+
+        var result = await service.RunAsync(http.Request, endpoint, "fingerprint", async () =>
+        {
+            db.Customers.Add(new Customer { Id = Guid.NewGuid().ToString(), Name = name, CreatedAt = fixture.Api.Now });
+            await db.SaveChangesAsync();
+            return (Outcome<string>)"created";
+        }, CancellationToken.None);
+
+        Assert.Equal(Releasy.Api.Http.ApiError.Internal("failed to create customer"), result);
+        await using var check = fixture.Api.Database.CreateContext();
+        Assert.Equal(0, check.Customers.Count(c => c.Name == name));
+        Assert.False(await check.IdempotencyKeys.AnyAsync(r => r.IdempotencyKey == key && r.Endpoint == endpoint));
+    }
+
+    /// <summary>A context on the test database whose write of the stored answer fails, as a lost connection would.</summary>
+    private ReleasyDbContext ContextFailingCompletion()
+    {
+        var database = fixture.Api.Database;
+        var interceptor = new FailingCompletion();
+        return database.Provider == DatabaseProvider.Postgres
+            ? new ReleasyDbContext(new DbContextOptionsBuilder<ReleasyDbContext>()
+                .UseNpgsql(database.ConnectionString).AddInterceptors(interceptor).Options)
+            : new SqliteReleasyDbContext(new DbContextOptionsBuilder<SqliteReleasyDbContext>()
+                .UseSqlite(database.ConnectionString).AddInterceptors(interceptor).Options);
+    }
+
+    private sealed class FailingCompletion : DbCommandInterceptor
+    {
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+            command.CommandText.StartsWith("UPDATE", StringComparison.Ordinal) && command.CommandText.Contains("response_body", StringComparison.Ordinal)
+                ? throw new CompletionWriteFailed()
+                : base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+    }
+
+    private sealed class CompletionWriteFailed() : DbException("connection lost");
 
     /// <summary>What a request that died after reserving its key leaves behind.</summary>
     private async Task SeedInProgressAsync(string key, string name, long createdAt)
