@@ -16,7 +16,8 @@ public sealed class DatabaseHealthCheck(ReleasyDbContext db) : IHealthCheck
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return HealthCheckResult.Unhealthy(Description, ex);
+            // An outage is logged once by DatabaseOutageTracker; attaching it here would log a stack trace per probe.
+            return HealthCheckResult.Unhealthy(Description, ex.IsUnreachable() ? null : ex);
         }
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Releasy.Api.Options;
 
@@ -18,6 +20,8 @@ public static class DatabaseServiceExtensions
         ArgumentNullException.ThrowIfNull(options);
         var services = builder.Services;
         services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<DatabaseOutageTracker>();
         services.AddSingleton<DatabaseConnection>();
         if (options.Provider == DatabaseProvider.Sqlite)
         {
@@ -47,15 +51,18 @@ public sealed class DatabaseConnection : IDisposable
     private readonly DbContextOptions<SqliteReleasyDbContext>? _sqlite;
     private readonly string _connectionString;
 
-    public DatabaseConnection(DatabaseOptions options)
+    private readonly DatabaseOutageInterceptor? _outages;
+
+    public DatabaseConnection(DatabaseOptions options, DatabaseOutageTracker? outages = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Provider = options.Provider;
         _connectionString = options.ConnectionString;
+        _outages = outages is null ? null : new DatabaseOutageInterceptor(outages);
         if (options.Provider == DatabaseProvider.Postgres)
         {
             _dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
-            _postgres = new DbContextOptionsBuilder<ReleasyDbContext>().UseNpgsql(_dataSource).Options;
+            _postgres = Configure(new DbContextOptionsBuilder<ReleasyDbContext>().UseNpgsql(_dataSource)).Options;
             return;
         }
 
@@ -66,7 +73,7 @@ public sealed class DatabaseConnection : IDisposable
             _memoryKeepAlive.Open();
         }
 
-        _sqlite = new DbContextOptionsBuilder<SqliteReleasyDbContext>().UseSqlite(options.ConnectionString).Options;
+        _sqlite = Configure(new DbContextOptionsBuilder<SqliteReleasyDbContext>().UseSqlite(options.ConnectionString)).Options;
     }
 
     public DatabaseProvider Provider { get; }
@@ -94,8 +101,28 @@ public sealed class DatabaseConnection : IDisposable
     /// <summary>Points a (pooled) context at this connection pool.</summary>
     public DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder builder) =>
         _dataSource is not null
-            ? builder.UseNpgsql(_dataSource)
+            ? Configure(builder.UseNpgsql(_dataSource))
             : throw new InvalidOperationException("The database is not PostgreSQL.");
+
+    /// <summary>
+    /// EF's own error events (a failed connection, command, query or save) log each failure with its stack trace:
+    /// thousands a second in an outage. They drop to Debug; the endpoints answer handled failures, the exception
+    /// handler logs unhandled ones, and <see cref="DatabaseOutageTracker"/> logs an outage once.
+    /// </summary>
+    private TBuilder Configure<TBuilder>(TBuilder builder) where TBuilder : DbContextOptionsBuilder
+    {
+        builder.ConfigureWarnings(w => w.Log(
+            (RelationalEventId.ConnectionError, LogLevel.Debug),
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
+        if (_outages is not null)
+        {
+            builder.AddInterceptors(_outages);
+        }
+
+        return builder;
+    }
 
     public void Dispose()
     {

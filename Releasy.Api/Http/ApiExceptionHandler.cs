@@ -1,10 +1,14 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
+using Releasy.Api.Data;
 
 namespace Releasy.Api.Http;
 
 /// <summary>
 /// Turns binding failures into their contract errors and anything unexpected into a bare 500:
-/// no stack trace, exception text or secret ever reaches a client.
+/// no stack trace, exception text or secret ever reaches a client. A database that cannot be reached is the
+/// contract's 503 <c>database unavailable</c> with <c>Retry-After</c>, logged once per outage by
+/// <see cref="DatabaseOutageTracker"/> rather than once per request.
 /// </summary>
 public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -16,8 +20,14 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
             ApiException api => api.Error,
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => ApiError.PayloadTooLarge,
             BadHttpRequestException bad => ApiError.ForStatus(bad.StatusCode, "bad request"),
+            _ when exception.IsUnreachable() => DatabaseUnavailable,
             _ => null,
         };
+
+        if (ReferenceEquals(error, DatabaseUnavailable))
+        {
+            httpContext.Response.Headers.RetryAfter = DatabaseOutageTracker.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
 
         if (error is null)
         {
@@ -34,6 +44,8 @@ public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> log
         await error.ExecuteAsync(httpContext);
         return true;
     }
+
+    private static readonly ApiError DatabaseUnavailable = ApiError.ServiceUnavailable(DatabaseHealthCheck.Description);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Route}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string route);

@@ -9,6 +9,10 @@ namespace Releasy.Api.Idempotency;
 /// <summary>
 /// The <c>Idempotency-Key</c> state machine of contract 4.5: reserve atomically, run, then store the
 /// 200 body for replay, or release the key on any error (failures are never cached).
+/// The operation and the stored body commit in one transaction, so an <c>in_progress</c> row never stands for
+/// committed work; a reservation is a lease of <see cref="LeaseSeconds"/>, and a retry after that takes over a
+/// key whose holder died instead of meeting 409 for a day. The holder locks its row for the whole transaction,
+/// so a takeover waits for a live holder and then finds its completed row.
 /// </summary>
 public sealed partial class IdempotencyService(
     ReleasyDbContext db, TimeProvider clock, ReleasyMetrics metrics, ILogger<IdempotencyService> logger)
@@ -17,6 +21,9 @@ public sealed partial class IdempotencyService(
     public const int MaxKeyLength = 128;
     private const int RecordLifetimeSeconds = 86_400;
     private const int MaxAttempts = 5;
+
+    /// <summary>How long an <c>in_progress</c> reservation blocks its key before a retry may take it over.</summary>
+    public const int LeaseSeconds = 60;
 
     /// <summary>The trimmed key, null when the header is absent, or the contract's 400 for a bad value.</summary>
     public static (string? Key, ApiError? Error) ReadKey(HttpRequest request)
@@ -78,7 +85,7 @@ public sealed partial class IdempotencyService(
 
             if (inserted == 1)
             {
-                return await RunReservedAsync(key, endpoint, operation);
+                return await RunReservedAsync(key, endpoint, now, operation, ct);
             }
 
             IdempotencyRecord? existing;
@@ -91,6 +98,17 @@ public sealed partial class IdempotencyService(
                     // Lazy expiry: there is no background purge.
                     await db.IdempotencyKeys
                         .Where(r => r.IdempotencyKey == key && r.Endpoint == endpoint && r.ExpiresAt <= now)
+                        .ExecuteDeleteAsync(ct);
+                    continue;
+                }
+
+                if (existing is not null && existing.State == IdempotencyRecord.InProgress && existing.CreatedAt + LeaseSeconds <= now)
+                {
+                    // An expired lease: its operation never committed (it would have completed the row in the same
+                    // transaction). Waits on the row lock of a holder still running, then matches nothing.
+                    await db.IdempotencyKeys
+                        .Where(r => r.IdempotencyKey == key && r.Endpoint == endpoint
+                            && r.State == IdempotencyRecord.InProgress && r.CreatedAt == existing.CreatedAt)
                         .ExecuteDeleteAsync(ct);
                     continue;
                 }
@@ -122,45 +140,85 @@ public sealed partial class IdempotencyService(
         return ApiError.IdempotencyInProgress;
     }
 
-    private async Task<IResult> RunReservedAsync<T>(string key, string endpoint, Func<Task<Outcome<T>>> operation)
+    private async Task<IResult> RunReservedAsync<T>(
+        string key, string endpoint, long reservedAt, Func<Task<Outcome<T>>> operation, CancellationToken ct)
     {
         Outcome<T> outcome;
-        try
+        string body;
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            outcome = await operation();
-        }
-        catch
-        {
-            await ReleaseAsync(key, endpoint);
-            throw;
-        }
+            try
+            {
+                // Locks the row until commit: a retry taking over an expired lease waits for this transaction.
+                if (await db.Database.ExecuteSqlInterpolatedAsync($"""
+                    UPDATE idempotency_keys SET state = {IdempotencyRecord.InProgress}
+                    WHERE idempotency_key = {key} AND endpoint = {endpoint} AND created_at = {reservedAt} AND state = {IdempotencyRecord.InProgress}
+                    """, ct) == 0)
+                {
+                    return ApiError.IdempotencyInProgress; // Taken over before this request got to run.
+                }
 
-        if (outcome.Error is not null)
-        {
-            await ReleaseAsync(key, endpoint);
-            return outcome.ToResult();
-        }
+                outcome = await operation();
+                if (outcome.Error is not null)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    await ReleaseAsync(key, endpoint);
+                    return outcome.ToResult();
+                }
 
-        var body = System.Text.Json.JsonSerializer.Serialize(outcome.Value, ReleasyJson.Options);
-        try
-        {
-            db.ChangeTracker.Clear();
-            // Not the request's token: the operation has committed, so a client that hung up must still be able
-            // to replay it on retry rather than meet an in-progress key for a day.
-            await db.IdempotencyKeys
-                .Where(r => r.IdempotencyKey == key && r.Endpoint == endpoint)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(r => r.ResponseStatus, StatusCodes.Status200OK)
-                    .SetProperty(r => r.ResponseBody, body)
-                    .SetProperty(r => r.State, IdempotencyRecord.Completed), CancellationToken.None);
-        }
-        catch (DbException ex)
-        {
-            // The client still gets its 200; only the replay is lost.
-            LogFailure(logger, ex, endpoint);
+                body = System.Text.Json.JsonSerializer.Serialize(outcome.Value, ReleasyJson.Options);
+                db.ChangeTracker.Clear();
+                // Not the request's token from here: the work is done, and a client that hung up must still be
+                // able to replay it on retry.
+                await db.IdempotencyKeys
+                    .Where(r => r.IdempotencyKey == key && r.Endpoint == endpoint)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(r => r.ResponseStatus, StatusCodes.Status200OK)
+                        .SetProperty(r => r.ResponseBody, body)
+                        .SetProperty(r => r.State, IdempotencyRecord.Completed), CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is DbException or DbUpdateException)
+            {
+                // The operation and its stored answer commit together or not at all: nothing was done.
+                LogFailure(logger, ex, endpoint);
+                await RollbackQuietlyAsync(transaction);
+                await ReleaseAsync(key, endpoint);
+                return ApiError.Internal(FailureMessage(endpoint));
+            }
+            catch
+            {
+                await RollbackQuietlyAsync(transaction);
+                await ReleaseAsync(key, endpoint);
+                throw;
+            }
         }
 
         return Results.Text(body, "application/json", statusCode: StatusCodes.Status200OK);
+    }
+
+    /// <summary>The endpoint's own 500 message (Appendix A) for work that could not be committed.</summary>
+    private static string FailureMessage(string endpoint) => endpoint switch
+    {
+        "admin_create_customer" => "failed to create customer",
+        "create_entitlement" => "failed to create entitlement",
+        "create_release" => "failed to create release",
+        "presign_release_artifact_upload" => "failed to presign upload",
+        "register_release_artifact" => "failed to register artifact",
+        "create_download_token" => "failed to create download token",
+        _ => "failed to encode idempotency payload",
+    };
+
+    private static async Task RollbackQuietlyAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            // The connection is gone; the server has rolled back already.
+        }
     }
 
     /// <summary>The stored 200 body, re-serialized; a body that is not JSON is the contract's 500 (4.5).</summary>

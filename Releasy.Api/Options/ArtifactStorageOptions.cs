@@ -33,7 +33,7 @@ public sealed class ArtifactStorageOptions
             SecretKey = ConfigReader.Optional(config, "RELEASY_ARTIFACT_SECRET_KEY"),
             Endpoint = ConfigReader.Optional(config, "RELEASY_ARTIFACT_ENDPOINT"),
             PathStyle = ConfigReader.Boolean(config, "RELEASY_ARTIFACT_PATH_STYLE", false),
-            PresignExpiresSeconds = ConfigReader.UInt32(config, "RELEASY_ARTIFACT_PRESIGN_EXPIRES_SECONDS", 900),
+            PresignExpiresSeconds = ConfigReader.UInt32(config, "RELEASY_ARTIFACT_PRESIGN_EXPIRES_SECONDS", 900, 1, ReleasyOptions.MaxLifetimeSeconds),
             Directory = ConfigReader.Optional(config, "RELEASY_ARTIFACT_DIR"),
         };
 

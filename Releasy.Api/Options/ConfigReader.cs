@@ -28,6 +28,18 @@ internal static class ConfigReader
             : throw new StartupException($"{name} must be an integer");
     }
 
+    /// <summary>
+    /// <see cref="UInt32(IConfiguration, string, uint)"/> within <paramref name="min"/>..<paramref name="max"/>: a value the server could not
+    /// honour is refused at start-up, not on every request that uses it.
+    /// </summary>
+    public static uint UInt32(IConfiguration config, string name, uint defaultValue, uint min, uint max)
+    {
+        var value = UInt32(config, name, defaultValue);
+        return value >= min && value <= max
+            ? value
+            : throw new StartupException(string.Create(CultureInfo.InvariantCulture, $"{name} must be between {min} and {max}"));
+    }
+
     /// <summary>Trimmed, case-insensitive true/1/yes or false/0/no.</summary>
     public static bool Boolean(IConfiguration config, string name, bool defaultValue)
     {

@@ -11,6 +11,8 @@ public sealed class DatabaseOptions
 {
     public const string UrlVariable = "RELEASY_DATABASE_URL";
     public const string ConnectionStringName = "releasydb";
+    public const string ConnectionStringVariable = "ConnectionStrings__releasydb";
+    private const uint MaxPoolSize = 1000;
 
     public DatabaseProvider Provider { get; set; }
 
@@ -25,10 +27,9 @@ public sealed class DatabaseOptions
     public static DatabaseOptions FromConfiguration(IConfiguration config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var maxConnections = (int)Math.Min(ConfigReader.UInt32(config, "RELEASY_DATABASE_MAX_CONNECTIONS", 5), 1000);
         var options = new DatabaseOptions
         {
-            MaxConnections = Math.Max(maxConnections, 1),
+            MaxConnections = (int)ConfigReader.UInt32(config, "RELEASY_DATABASE_MAX_CONNECTIONS", 5, 1, MaxPoolSize),
             MigrateOnStart = ConfigReader.Boolean(config, "RELEASY_MIGRATE_ON_START", false),
         };
 
@@ -36,7 +37,7 @@ public sealed class DatabaseOptions
         var aspire = config.GetConnectionString(ConnectionStringName);
         if (!string.IsNullOrEmpty(url))
         {
-            options.ApplyUrl(url);
+            options.ApplyUrl(url, UrlVariable);
         }
         else if (!string.IsNullOrWhiteSpace(aspire))
         {
@@ -50,12 +51,12 @@ public sealed class DatabaseOptions
         return options;
     }
 
-    private void ApplyUrl(string url)
+    private void ApplyUrl(string url, string variable)
     {
         if (url.StartsWith("postgres://", StringComparison.Ordinal) || url.StartsWith("postgresql://", StringComparison.Ordinal))
         {
             Provider = DatabaseProvider.Postgres;
-            ConnectionString = PostgresUrl.ToConnectionString(url, MaxConnections);
+            ConnectionString = PostgresUrl.ToConnectionString(url, MaxConnections, variable);
         }
         else if (url.StartsWith("sqlite:", StringComparison.Ordinal))
         {
@@ -64,15 +65,17 @@ public sealed class DatabaseOptions
         }
         else
         {
-            throw new StartupException("RELEASY_DATABASE_URL must start with postgres:// or sqlite:");
+            throw new StartupException($"{variable} must start with postgres:// or sqlite:");
         }
     }
 
     private void ApplyConnectionString(string value)
     {
-        if (value.Contains("://", StringComparison.Ordinal) || value.StartsWith("sqlite:", StringComparison.Ordinal))
+        // A URL by its form: a scheme at the very start. "://" elsewhere (in a password, say) is still a
+        // connection string, and a URL's error names the variable it came from.
+        if (StartsWithScheme(value))
         {
-            ApplyUrl(value);
+            ApplyUrl(value, ConnectionStringVariable);
             return;
         }
 
@@ -108,6 +111,14 @@ public sealed class DatabaseOptions
         }
 
         throw new StartupException(
-            "ConnectionStrings__releasydb must be an Npgsql connection string (Host=…) or a SQLite one (Data Source=…)");
+            $"{ConnectionStringVariable} must be an Npgsql connection string (Host=…) or a SQLite one (Data Source=…)");
+    }
+
+    /// <summary>RFC 3986: <c>ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"</c> at the start of the value.</summary>
+    private static bool StartsWithScheme(string value)
+    {
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && char.IsAsciiLetter(value[0])
+            && value[1..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.');
     }
 }

@@ -5,11 +5,11 @@ namespace Releasy.Api.Options;
 /// <summary>Translates a libpq-style URL (<c>postgres://user:pass@host:5432/db?sslmode=…</c>) for Npgsql.</summary>
 internal static class PostgresUrl
 {
-    public static string ToConnectionString(string url, int maxPoolSize)
+    public static string ToConnectionString(string url, int maxPoolSize, string variable = DatabaseOptions.UrlVariable)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new StartupException("database connect failed: RELEASY_DATABASE_URL is not a valid PostgreSQL URL");
+            throw new StartupException($"database connect failed: {variable} is not a valid PostgreSQL URL");
         }
 
         var builder = new NpgsqlConnectionStringBuilder

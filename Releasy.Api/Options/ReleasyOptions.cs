@@ -5,6 +5,9 @@ public sealed class ReleasyOptions
 {
     public const string DefaultPublicBaseUrl = "http://127.0.0.1:8080";
 
+    /// <summary>Presigned URLs live at most a week (SigV4's limit), and a token's link never outlives the token.</summary>
+    public const uint MaxLifetimeSeconds = 604_800;
+
     /// <summary>The admin bootstrap key; null disables it.</summary>
     public string? AdminApiKey { get; init; }
 
@@ -19,7 +22,7 @@ public sealed class ReleasyOptions
 
     public static ReleasyOptions FromConfiguration(IConfiguration config)
     {
-        var ttl = ConfigReader.UInt32(config, "RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS", 600);
+        var ttl = ConfigReader.UInt32(config, "RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS", 600, 1, MaxLifetimeSeconds);
         return new ReleasyOptions
         {
             DownloadTokenTtlSeconds = ttl,

@@ -50,6 +50,12 @@ public sealed class ApiStartupTests
     [InlineData("RELEASY_PUBLIC_BASE_URL", "ftp://example.com", "RELEASY_PUBLIC_BASE_URL must use http or https")]
     [InlineData("RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS", "-5", "RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS must be an integer")]
     [InlineData("RELEASY_BIND_ADDR", "localhost:8080", "invalid RELEASY_BIND_ADDR: localhost:8080")]
+    [InlineData("RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS", "700000", "RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS must be between 1 and 604800")]
+    [InlineData("RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS", "0", "RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS must be between 1 and 604800")]
+    [InlineData("RELEASY_ARTIFACT_PRESIGN_EXPIRES_SECONDS", "604801", "RELEASY_ARTIFACT_PRESIGN_EXPIRES_SECONDS must be between 1 and 604800")]
+    [InlineData("RELEASY_ARTIFACT_PRESIGN_EXPIRES_SECONDS", "0", "RELEASY_ARTIFACT_PRESIGN_EXPIRES_SECONDS must be between 1 and 604800")]
+    [InlineData("RELEASY_DATABASE_MAX_CONNECTIONS", "0", "RELEASY_DATABASE_MAX_CONNECTIONS must be between 1 and 1000")]
+    [InlineData("RELEASY_DATABASE_MAX_CONNECTIONS", "5000", "RELEASY_DATABASE_MAX_CONNECTIONS must be between 1 and 1000")]
     [InlineData("RELEASY_ARTIFACT_BUCKET", "only-the-bucket", "artifact storage config requires bucket, region, access key, and secret key")]
     public async Task Api_exits_with_one_clear_line_on_invalid_configuration(string variable, string value, string message)
     {
@@ -64,6 +70,35 @@ public sealed class ApiStartupTests
 
         Assert.Equal(1, exitCode);
         Assert.Equal($"Error: \"{message}\"", api.Output.Trim());
+    }
+
+    [Fact]
+    public async Task Api_reads_a_connection_string_with_a_url_in_its_password_as_a_connection_string()
+    {
+        await using var api = ServiceProcess.Start("Releasy.Api", new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__releasydb"] = $"Host=127.0.0.1;Port={FreePort.Next()};Username=u;Password=p://w;Database=d;Timeout=2",
+            ["RELEASY_BIND_ADDR"] = $"127.0.0.1:{FreePort.Next()}",
+        });
+
+        Assert.Equal(1, await api.WaitForExitAsync(Timeout));
+        // Parsed as Npgsql's: the start-up fails on connecting, not on a URL parser naming another variable.
+        Assert.Contains("Error: \"database connect failed: ", api.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("RELEASY_DATABASE_URL", api.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("p://w", api.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Api_names_the_connection_string_variable_when_its_url_is_bad()
+    {
+        await using var api = ServiceProcess.Start("Releasy.Api", new Dictionary<string, string?>
+        {
+            ["ConnectionStrings__releasydb"] = "mysql://u:p@127.0.0.1/d",
+            ["RELEASY_BIND_ADDR"] = $"127.0.0.1:{FreePort.Next()}",
+        });
+
+        Assert.Equal(1, await api.WaitForExitAsync(Timeout));
+        Assert.Equal("Error: \"ConnectionStrings__releasydb must start with postgres:// or sqlite:\"", api.Output.Trim());
     }
 
     [Fact]
