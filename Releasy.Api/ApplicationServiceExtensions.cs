@@ -52,6 +52,7 @@ public static class ApplicationServiceExtensions
 
         services.AddSingleton<SecretHasher>();
         services.AddSingleton<VerifiedKeyCache>();
+        services.AddSingleton<ApiKeyVerificationGuard>();
         services.AddSingleton<OperatorAuthenticator>();
         services.AddOperatorJwt();
         services.AddScoped<ApiKeyAuthenticator>();
