@@ -86,6 +86,20 @@ local function rand(n)
   for i = 1, n do local k = math.random(1, #chars); t[i] = chars:sub(k, k) end
   return table.concat(t)
 end
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function() statuses = {} end
+response = function(status) statuses[status] = (statuses[status] or 0) + 1 end
+done = function()
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for status, n in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + n end
+  end
+  local parts = {}
+  for status, n in pairs(total) do table.insert(parts, n .. "x" .. status) end
+  table.sort(parts)
+  io.write("statuses: " .. table.concat(parts, ", ") .. "\n")
+end
 request = function()
   local key = prefix ~= "" and (prefix .. rand(39)) or ("releasy_" .. rand(43))
   return wrk.format(nil, "/v1/auth/introspect", { ["x-releasy-api-key"] = key })
@@ -100,9 +114,9 @@ flood() {
   sleep 1
   hey -z "$((DURATION - 2))s" -c 1 -o csv -m POST -H "x-releasy-api-key: $FLOOD_KEY" "$BASE/v1/auth/introspect" >"$WORK/hey-$name" 2>&1
   wait "$wrk_pid"
-  local rps non2xx valid
+  local rps statuses valid
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/wrk-$name")
-  non2xx=$(awk '/Non-2xx/ {print $NF}' "$WORK/wrk-$name")
+  statuses=$(sed -n 's/^statuses: //p' "$WORK/wrk-$name")
   # hey's CSV: response-time (s) first, status code seventh.
   valid=$(python3 - "$WORK/hey-$name" <<'PY'
 import csv, sys
@@ -114,7 +128,7 @@ for r in rows: codes[r[6]] = codes.get(r[6], 0) + 1
 print(f"p50 {pct(50):.1f} ms, p99 {pct(99):.1f} ms over {len(times)} requests ({', '.join(f'{n}x{c}' for c, n in sorted(codes.items()))})")
 PY
 )
-  echo "flood ($name): ${rps} req/s, non-2xx ${non2xx:-0}; valid key during flood ${valid}; RSS ${before} -> $(rss)"
+  echo "flood ($name): ${rps} req/s (${statuses}); valid key during flood ${valid}; RSS ${before} -> $(rss)"
 }
 
 echo "idle RSS $(rss)"
