@@ -34,6 +34,9 @@ public static class ApplicationServiceExtensions
         // Request URLs carry secrets (download tokens in the path, storage signatures in the query), and the
         // hosting layer's "Request starting/finished" lines print them whole: keep those lines off.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // The route matcher's Debug lines ("candidate(s) found for the request path '…'") print the path, and with
+        // it a download token.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.Matching", LogLevel.Information);
 
         // The database is read first (as the contract orders the settings): its provider decides the registrations.
         var database = DatabaseOptions.FromConfiguration(builder.Configuration);
@@ -49,6 +52,7 @@ public static class ApplicationServiceExtensions
 
         services.AddSingleton<SecretHasher>();
         services.AddSingleton<VerifiedKeyCache>();
+        services.AddSingleton<ApiKeyVerificationGuard>();
         services.AddSingleton<OperatorAuthenticator>();
         services.AddOperatorJwt();
         services.AddScoped<ApiKeyAuthenticator>();

@@ -16,9 +16,11 @@ namespace Releasy.Api.Auth;
 /// <c>last_used_at</c>, in the same save.
 /// </summary>
 public sealed partial class ApiKeyAuthenticator(
-    ReleasyDbContext db, SecretHasher hasher, VerifiedKeyCache cache, TimeProvider clock, ReleasyMetrics metrics,
-    ILogger<ApiKeyAuthenticator> logger)
+    ReleasyDbContext db, SecretHasher hasher, VerifiedKeyCache cache, ApiKeyVerificationGuard guard, TimeProvider clock,
+    ReleasyMetrics metrics, ILogger<ApiKeyAuthenticator> logger)
 {
+    /// <summary>The 503 of a request shed before verification (<see cref="ApiKeyVerificationGuard"/>).</summary>
+    public const string BusyMessage = "api key verification busy";
     private const string ArgonPrefix = "$argon2";
 
     public async Task<ApiKeyAuthResult> AuthenticateAsync(string? presented, CancellationToken ct)
@@ -45,10 +47,35 @@ public sealed partial class ApiKeyAuthenticator(
         }
 
         var fingerprint = hasher.Sha256Hex(presented);
-        var (match, legacy) = FindMatch(candidates, presented, fingerprint);
+        var (match, legacy) = FindKnownMatch(candidates, fingerprint);
         if (match is null)
         {
-            return await RejectAsync(null, "not_found", now, ct);
+            // Only secrets not known to be good reach Argon2id, and only as far as the guard allows.
+            if (guard.FailedRecently(fingerprint))
+            {
+                return await RejectAsync(null, "not_found", now, ct);
+            }
+
+            if (!guard.TryTakePrefixAllowance(prefix))
+            {
+                return Shed("prefix");
+            }
+
+            using (var slot = await guard.EnterAsync(ct))
+            {
+                if (slot is null)
+                {
+                    return Shed("slots");
+                }
+
+                match = Verify(candidates, presented, fingerprint);
+            }
+
+            if (match is null)
+            {
+                guard.RememberFailure(fingerprint);
+                return await RejectAsync(null, "not_found", now, ct);
+            }
         }
 
         var key = match.Key;
@@ -69,7 +96,8 @@ public sealed partial class ApiKeyAuthenticator(
         return await AcceptAsync(key, legacy ? hasher.HashApiKey(presented) : null, scopes, now, ct);
     }
 
-    private (Candidate? Match, bool Legacy) FindMatch(List<Candidate> candidates, string presented, string fingerprint)
+    /// <summary>A match without Argon2id: a hash this secret already verified against, or a legacy SHA-256 hash.</summary>
+    private (Candidate? Match, bool Legacy) FindKnownMatch(List<Candidate> candidates, string fingerprint)
     {
         foreach (var candidate in candidates)
         {
@@ -80,12 +108,6 @@ public sealed partial class ApiKeyAuthenticator(
                 {
                     return (candidate, false);
                 }
-
-                if (hasher.VerifyApiKey(stored, presented))
-                {
-                    cache.Remember(fingerprint, candidate.Key.Id, stored);
-                    return (candidate, false);
-                }
             }
             else if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored), Encoding.ASCII.GetBytes(fingerprint)))
             {
@@ -94,6 +116,50 @@ public sealed partial class ApiKeyAuthenticator(
         }
 
         return (null, false);
+    }
+
+    /// <summary>
+    /// Argon2id against each stored hash; a prefix without one (unknown, or legacy only) costs one verification
+    /// against the dummy hash instead, so the answer time does not tell whether the prefix exists.
+    /// </summary>
+    private Candidate? Verify(List<Candidate> candidates, string presented, string fingerprint)
+    {
+        var verified = false;
+        foreach (var candidate in candidates)
+        {
+            var stored = candidate.Key.KeyHash;
+            if (!stored.StartsWith(ArgonPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            verified = true;
+            metrics.ApiKeyVerified(dummy: false);
+            if (hasher.VerifyApiKey(stored, presented))
+            {
+                cache.Remember(fingerprint, candidate.Key.Id, stored);
+                return candidate;
+            }
+        }
+
+        if (!verified)
+        {
+            metrics.ApiKeyVerified(dummy: true);
+            hasher.VerifyAgainstDummy(presented);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// No verification was possible now: a 503 in the envelope, not a 401, because the key was never judged. Nothing
+    /// is audited (no authentication happened); the metric counts it as <c>throttled</c>.
+    /// </summary>
+    private ApiKeyAuthResult Shed(string limit)
+    {
+        LogShed(logger, limit);
+        metrics.ApiKeyAuthenticated(accepted: false, "throttled");
+        return ApiKeyAuthResult.Failure(ApiError.ServiceUnavailable(BusyMessage));
     }
 
     private async Task<ApiKeyAuthResult> AcceptAsync(ApiKey key, string? upgradedHash, List<string> scopes, long now, CancellationToken ct)
@@ -186,6 +252,9 @@ public sealed partial class ApiKeyAuthenticator(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "API key {ApiKeyId} of customer {CustomerId} accepted")]
     private static partial void LogAccepted(ILogger logger, string apiKeyId, string customerId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "API key verification shed: the {Limit} limit is reached")]
+    private static partial void LogShed(ILogger logger, string limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "API key rejected: {Reason} (key {ApiKeyId})")]
     private static partial void LogRejected(ILogger logger, string reason, string? apiKeyId);

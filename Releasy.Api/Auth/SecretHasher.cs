@@ -19,6 +19,7 @@ public sealed class SecretHasher(ReleasySettings settings)
     private const int MemoryBytes = 19456 * 1024;
 
     private readonly string _pepper = settings.Releasy.ApiKeyPepper ?? string.Empty;
+    private readonly Lazy<string> _dummyHash = new(() => HashApiKey(NewApiKey(), string.Empty));
 
     public static string NewApiKey() => ApiKeyPrefix + RandomToken();
 
@@ -28,11 +29,16 @@ public sealed class SecretHasher(ReleasySettings settings)
     public static string LookupPrefix(string secret) =>
         secret.Length <= LookupPrefixLength ? secret : secret[..LookupPrefixLength];
 
-    public string HashApiKey(string secret)
+    public string HashApiKey(string secret) => HashApiKey(secret, _pepper);
+
+    /// <summary>
+    /// Verifies against the hash of a random key nobody holds, with the parameters of a stored key: the same cost
+    /// as a real verification, so a prefix that matches no key answers as slowly as one that does.
+    /// </summary>
+    public bool VerifyAgainstDummy(string secret)
     {
-        var hash = new char[Argon2id.HashSize];
-        Argon2id.ComputeHash(hash, Peppered(secret), Iterations, MemoryBytes);
-        return new string(hash).TrimEnd('\0');
+        _ = VerifyApiKey(_dummyHash.Value, secret);
+        return false;
     }
 
     /// <summary>Verifies with the parameters encoded in the stored string; an unparsable one is a non-match.</summary>
@@ -52,6 +58,13 @@ public sealed class SecretHasher(ReleasySettings settings)
     public string Sha256Hex(string secret) => Convert.ToHexStringLower(SHA256.HashData(Peppered(secret)));
 
     private byte[] Peppered(string secret) => Encoding.UTF8.GetBytes(secret + _pepper);
+
+    private static string HashApiKey(string secret, string pepper)
+    {
+        var hash = new char[Argon2id.HashSize];
+        Argon2id.ComputeHash(hash, Encoding.UTF8.GetBytes(secret + pepper), Iterations, MemoryBytes);
+        return new string(hash).TrimEnd('\0');
+    }
 
     private static string RandomToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 }

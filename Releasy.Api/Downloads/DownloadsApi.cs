@@ -194,7 +194,7 @@ public static partial class DownloadsApi
 
         context.Response.Headers.CacheControl = "no-store";
         metrics.DownloadRedirected();
-        return TypedResults.Redirect(location);
+        return new StorageRedirect(location);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Presigning the download of artifact {ArtifactId} failed")]

@@ -15,6 +15,7 @@ public sealed class ReleasyMetrics
     private readonly Counter<long> _downloadTokensIssued;
     private readonly Counter<long> _downloadsRedirected;
     private readonly Counter<long> _apiKeyAuth;
+    private readonly Counter<long> _apiKeyVerifications;
     private readonly Counter<long> _idempotencyReplayed;
     private readonly Counter<long> _releasesPublished;
 
@@ -28,6 +29,8 @@ public sealed class ReleasyMetrics
             "releasy.downloads.redirected", "{download}", "Download tokens resolved to a storage redirect");
         _apiKeyAuth = meter.CreateCounter<long>(
             "releasy.api_key.auth", "{attempt}", "Customer API key authentications, by outcome and reason");
+        _apiKeyVerifications = meter.CreateCounter<long>(
+            "releasy.api_key.verifications", "{verification}", "Argon2id verifications of presented API keys, by hash (stored or dummy)");
         _idempotencyReplayed = meter.CreateCounter<long>(
             "releasy.idempotency.replayed", "{response}", "Stored responses replayed for a repeated Idempotency-Key");
         _releasesPublished = meter.CreateCounter<long>(
@@ -42,6 +45,10 @@ public sealed class ReleasyMetrics
     public void ApiKeyAuthenticated(bool accepted, string reason) =>
         _apiKeyAuth.Add(1, new KeyValuePair<string, object?>("outcome", accepted ? Accepted : Rejected),
             new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>One Argon2id verification, against a stored hash or (for a prefix without one) the dummy hash.</summary>
+    public void ApiKeyVerified(bool dummy) =>
+        _apiKeyVerifications.Add(1, new KeyValuePair<string, object?>("hash", dummy ? "dummy" : "stored"));
 
     /// <summary>A replay; <paramref name="endpoint"/> is the idempotency scope's fixed name (<c>create_release</c>, …).</summary>
     public void IdempotentResponseReplayed(string endpoint) =>
