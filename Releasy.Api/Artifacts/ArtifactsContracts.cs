@@ -1,11 +1,18 @@
 using Releasy.Api.Data.Entities;
+using Releasy.Api.Http;
 
 namespace Releasy.Api.Artifacts;
 
-public sealed record PresignArtifactRequest(string Filename, string Platform);
+public sealed record PresignArtifactRequest(
+    [property: TextLimit(InputLimits.FilenameChars)] string Filename, [property: TextLimit(InputLimits.PlatformChars)] string Platform);
 
 /// <summary>Every field required (contract 3.7.3); <c>size</c> is a signed 64-bit integer.</summary>
-public sealed record RegisterArtifactRequest(string ArtifactId, string Platform, string ObjectKey, string Checksum, long Size);
+public sealed record RegisterArtifactRequest(
+    string ArtifactId,
+    [property: TextLimit(InputLimits.PlatformChars)] string Platform,
+    [property: TextLimit(InputLimits.ObjectKeyBytes, Utf8Bytes = true)] string ObjectKey,
+    string Checksum,
+    long Size);
 
 public sealed record PresignedUpload(string ArtifactId, string ObjectKey, string UploadUrl, long ExpiresAt);
 

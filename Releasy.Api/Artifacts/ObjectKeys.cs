@@ -14,6 +14,12 @@ public static class ObjectKeys
     /// <c>-</c> and <c>_</c> kept; anything else to one <c>_</c>. Empty → <c>&lt;segment&gt; is required</c>;
     /// only underscores → <c>&lt;segment&gt; is invalid</c>.
     /// </summary>
+    /// <remarks>
+    /// Beyond the original (§0.9): a segment that normalizes to <c>.</c> or <c>..</c> is invalid too, and each segment
+    /// has a maximum length. Neither backend can hold such a key the same way: the embedded store refuses dot
+    /// segments and over-long path components, HTTP clients collapse dot segments in an upload URL (breaking its
+    /// signature), and S3 limits a key to 1024 bytes. Refusing them here gives both backends the same answer.
+    /// </remarks>
     public static ApiError? TryNormalize(string segment, string value, out string normalized)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -22,6 +28,12 @@ public static class ObjectKeys
         if (trimmed.Length == 0)
         {
             return ApiError.BadRequest($"{segment} is required");
+        }
+
+        var max = MaxChars(segment);
+        if (InputLimits.CheckText(segment, trimmed, max) is { } tooLong)
+        {
+            return tooLong;
         }
 
         var builder = new StringBuilder(trimmed.Length);
@@ -36,7 +48,7 @@ public static class ObjectKeys
         }
 
         var result = builder.ToString();
-        if (result.All(c => c == '_'))
+        if (result.All(c => c == '_') || result is "." or "..")
         {
             return ApiError.BadRequest($"{segment} is invalid");
         }
@@ -44,6 +56,15 @@ public static class ObjectKeys
         normalized = result;
         return null;
     }
+
+    private static int MaxChars(string segment) => segment switch
+    {
+        "product" => InputLimits.ProductChars,
+        "version" => InputLimits.VersionChars,
+        "platform" => InputLimits.PlatformChars,
+        "filename" => InputLimits.FilenameChars,
+        _ => InputLimits.DefaultChars,
+    };
 
     /// <summary>
     /// <c>releases/{product}/{version}/{platform}/{artifactId}/</c>, normalizing in the order product, version,

@@ -6,13 +6,14 @@ using Releasy.Api.Http;
 namespace Releasy.Api.Entitlements;
 
 /// <summary><c>metadata</c> may be any JSON value; null and absent both store NULL (contract 3.5.2).</summary>
-public sealed record CreateEntitlementRequest(string Product, long StartsAt, long? EndsAt = null, JsonElement? Metadata = null);
+public sealed record CreateEntitlementRequest(
+    [property: TextLimit(InputLimits.ProductChars)] string Product, long StartsAt, long? EndsAt = null, JsonElement? Metadata = null);
 
 /// <summary>
 /// Every field optional; <c>ends_at</c> and <c>metadata</c> tell null (clear) from absent (§0.1).
 /// </summary>
 public sealed record UpdateEntitlementRequest(
-    string? Product = null, long? StartsAt = null, Optional<long?> EndsAt = default, Optional<JsonElement?> Metadata = default);
+    [property: TextLimit(InputLimits.ProductChars)] string? Product = null, long? StartsAt = null, Optional<long?> EndsAt = default, Optional<JsonElement?> Metadata = default);
 
 public sealed record EntitlementView(string Id, string CustomerId, string Product, long StartsAt, long? EndsAt, JsonNode? Metadata)
 {

@@ -6,7 +6,7 @@ namespace Releasy.Api.Http;
 
 /// <summary>
 /// A JSON request body bound the way the contract orders it: content type (415), size (413),
-/// syntax (400), then shape (422), all before authentication runs.
+/// syntax (400), shape (422), then the input limits of §0.9 (400), all before authentication runs.
 /// </summary>
 public sealed record JsonBody<T>(T Value) where T : class
 {
@@ -43,7 +43,10 @@ public sealed record JsonBody<T>(T Value) where T : class
 
                 var value = document.RootElement.Deserialize<T>(ReleasyJson.Options)
                     ?? throw new JsonException("expected an object");
-                return new JsonBody<T>(value);
+                // §0.9, still before authentication: a string no store can keep never reaches a handler.
+                return InputLimits.CheckBody<T>(document.RootElement) is { } limit
+                    ? throw new ApiException(limit)
+                    : new JsonBody<T>(value);
             }
             catch (JsonException ex)
             {

@@ -23,6 +23,8 @@ public static class ReleasyJson
             PropertyNameCaseInsensitive = false,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             WriteIndented = false,
+            // As deep as the body parser reads, so that over-deep metadata reaches the §0.9 check (a 400 naming it).
+            MaxDepth = 128,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

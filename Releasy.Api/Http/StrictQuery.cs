@@ -50,7 +50,14 @@ public sealed class StrictQuery(IQueryCollection query)
             return null;
         }
 
-        return values.Count > 1 ? throw Fail($"duplicate field `{name}`") : values[0] ?? string.Empty;
+        if (values.Count > 1)
+        {
+            throw Fail($"duplicate field `{name}`");
+        }
+
+        var value = values[0] ?? string.Empty;
+        // §0.9: PostgreSQL cannot compare against a NUL character.
+        return InputLimits.CheckFilter(name, value) is { } nul ? throw new ApiException(nul) : value;
     }
 
     private static ApiException Fail(string detail) =>

@@ -3,7 +3,8 @@ using Releasy.Api.Http;
 
 namespace Releasy.Api.Releases;
 
-public sealed record CreateReleaseRequest(string Product, string Version);
+public sealed record CreateReleaseRequest(
+    [property: TextLimit(InputLimits.ProductChars)] string Product, [property: TextLimit(InputLimits.VersionChars)] string Version);
 
 /// <summary>
 /// A release as every endpoint returns it (contract 3.6). <c>artifacts</c> is always written: null unless a

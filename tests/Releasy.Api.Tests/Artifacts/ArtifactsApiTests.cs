@@ -60,13 +60,13 @@ public sealed class ArtifactsApiTests(EmbeddedStoreFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task Presign_with_filename_dot_dot_cannot_be_stored_by_the_embedded_store()
+    public async Task Presign_refuses_filename_dot_dot_which_no_backend_stores_the_same_way()
     {
         var release = await Api.SeedReleaseAsync();
 
         var response = await _admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts/presign", new { filename = "..", platform = "linux" });
 
-        await response.AssertErrorAsync(HttpStatusCode.InternalServerError, "internal_error", "failed to presign upload");
+        await response.AssertErrorAsync(HttpStatusCode.BadRequest, "bad_request", "filename is invalid");
     }
 
     [Fact]
