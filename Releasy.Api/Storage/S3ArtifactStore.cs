@@ -46,6 +46,9 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             ? Protocol.HTTP
             : Protocol.HTTPS;
         _client = new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+        // The SDK's first presign loads its signer and endpoint rules, which can take over a second on a busy
+        // machine: pay that here, not between computing an expiry and signing it.
+        Presign("warm-up", HttpVerb.GET, 60);
     }
 
     public string PresignUpload(string key, long lifetimeSeconds) => Presign(key, HttpVerb.PUT, lifetimeSeconds);
@@ -89,15 +92,16 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
         ArtifactStoreException.ThrowIfBadLifetime(lifetimeSeconds);
         try
         {
-            // The SDK measures X-Amz-Expires from the system clock (not the injected TimeProvider), so the expiry is
-            // expressed on that clock: the URL then lives exactly lifetimeSeconds.
+            // The SDK measures X-Amz-Expires from the system clock (not the injected TimeProvider) when it signs, and
+            // rounds to the nearest second. Half a second more keeps the value at lifetimeSeconds for any delay under
+            // a second between here and there, and never above it: the URL never outlives what it was asked for.
             return _client.GetPreSignedURL(new GetPreSignedUrlRequest
             {
                 BucketName = _bucket,
                 Key = key,
                 Verb = verb,
                 Protocol = _protocol,
-                Expires = TimeProvider.System.GetUtcNow().UtcDateTime.AddSeconds(lifetimeSeconds),
+                Expires = TimeProvider.System.GetUtcNow().UtcDateTime.AddSeconds(lifetimeSeconds + 0.5),
             });
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or AmazonClientException)
