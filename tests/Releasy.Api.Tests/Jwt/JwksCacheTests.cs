@@ -150,7 +150,7 @@ public sealed class JwksCacheTests
     [Fact]
     public async Task A_JWKS_that_does_not_answer_in_time_gives_503_timed_out_without_a_retry()
     {
-        await using var env = await JwtEnvironment.StartAsync(new Dictionary<string, string?> { ["Releasy:Jwks:AttemptTimeout"] = "00:00:00.300" });
+        await using var env = await JwtEnvironment.StartAsync(new Dictionary<string, string?> { ["Releasy:Jwks:AttemptTimeout"] = "00:00:01" });
         env.Jwks.Behave(JwksBehaviour.Hang);
 
         var response = await env.Bearer(env.Token("platform_support")).GetAsync(SupportPath);
