@@ -23,8 +23,13 @@ public static class ApplicationServiceExtensions
         }
 
         // Latin-1 lets a header with non-ASCII bytes reach the credential rules (treated as absent)
-        // instead of being refused by the server before the error envelope can be written.
-        builder.Services.Configure<KestrelServerOptions>(o => o.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1);
+        // instead of being refused by the server before the error envelope can be written. The errors Kestrel
+        // still answers on its own (malformed request line or header, 414, 431) get the envelope at the connection.
+        builder.Services.Configure<KestrelServerOptions>(o =>
+        {
+            o.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
+            o.ConfigureEndpointDefaults(l => l.UseServerErrorEnvelope((status, message) => ApiError.ForStatus(status, message).ToJson()));
+        });
 
         // X-Forwarded-* are honoured only from loopback, where the proxy runs; the defaults trust nothing else.
         // Download links never use them: they come from RELEASY_PUBLIC_BASE_URL.

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Releasy.Proxy;
@@ -46,9 +45,8 @@ public static class ProxyApplicationExtensions
 
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(ProxyRateLimitOptions.PolicyName, PerClientWindow);
-            limiter.OnRejected = (context, ct) => new ValueTask(
-                ProxyErrors.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, ProxyErrors.TooManyRequestsMessage, ct));
+            limiter.AddPolicy(ProxyRateLimitOptions.PolicyName, ProxyRateLimiting.PerCaller);
+            limiter.OnRejected = ProxyRateLimiting.OnRejected;
         });
         return builder;
     }
@@ -72,17 +70,5 @@ public static class ProxyApplicationExtensions
             proxy.UsePassiveHealthChecks();
         }).RequireRateLimiting(ProxyRateLimitOptions.PolicyName);
         return app;
-    }
-
-    private static RateLimitPartition<string> PerClientWindow(HttpContext context)
-    {
-        var options = context.RequestServices.GetRequiredService<IOptions<ProxyRateLimitOptions>>().Value;
-        var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.PermitLimit,
-            Window = TimeSpan.FromSeconds(options.WindowSeconds),
-            QueueLimit = 0,
-        });
     }
 }

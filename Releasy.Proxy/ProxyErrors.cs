@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Releasy.Proxy;
 
 /// <summary>
@@ -6,6 +8,8 @@ namespace Releasy.Proxy;
 /// </summary>
 public static class ProxyErrors
 {
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
     public const string PayloadTooLargeMessage = "Failed to buffer the request body: length limit exceeded";
     public const string TooManyRequestsMessage = "too many requests";
     public const string NoDestinationMessage = "no healthy api instance is available";
@@ -21,6 +25,10 @@ public static class ProxyErrors
         return context.Response.WriteAsJsonAsync(envelope, ct);
     }
 
+    /// <summary>The envelope as JSON text, for the errors Kestrel answers before any middleware runs.</summary>
+    public static string ToJson(int statusCode, string message) =>
+        JsonSerializer.Serialize(new ErrorEnvelope(new ErrorBody(CodeFor(statusCode), message)), JsonOptions);
+
     public static string CodeFor(int statusCode) => statusCode switch
     {
         StatusCodes.Status413PayloadTooLarge => "payload_too_large",
@@ -28,6 +36,11 @@ public static class ProxyErrors
         StatusCodes.Status502BadGateway or StatusCodes.Status503ServiceUnavailable
             or StatusCodes.Status504GatewayTimeout => "service_unavailable",
         StatusCodes.Status400BadRequest => "bad_request",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status408RequestTimeout => "request_timeout",
+        StatusCodes.Status411LengthRequired => "length_required",
+        StatusCodes.Status414UriTooLong => "uri_too_long",
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => "request_header_fields_too_large",
         _ => "internal_error",
     };
 

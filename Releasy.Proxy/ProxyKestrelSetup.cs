@@ -5,7 +5,7 @@ namespace Releasy.Proxy;
 
 /// <summary>
 /// Binds Kestrel to <c>RELEASY_BIND_ADDR</c> (replacing ASPNETCORE_URLS), with TLS when a certificate is
-/// configured, and applies the size limits.
+/// configured, applies the size limits, and gives Kestrel's own errors the envelope.
 /// </summary>
 public sealed class ProxyKestrelSetup(IOptions<ProxyListenOptions> listen, IOptions<ProxyLimitsOptions> limits)
     : IConfigureOptions<KestrelServerOptions>
@@ -26,6 +26,9 @@ public sealed class ProxyKestrelSetup(IOptions<ProxyListenOptions> listen, IOpti
             {
                 endpoint.UseHttps(listenOptions.CertificatePath!, listenOptions.CertificatePassword);
             }
+
+            // After TLS: the filter reads the decrypted HTTP/1.x responses.
+            endpoint.UseServerErrorEnvelope(ProxyErrors.ToJson);
         });
     }
 }

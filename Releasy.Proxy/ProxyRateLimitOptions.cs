@@ -2,7 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Releasy.Proxy;
 
-/// <summary>A fixed window per client IP address, applied to the proxied routes only.</summary>
+/// <summary>
+/// A fixed window per caller (API key prefix, admin key, operator subject, else client address), applied to the
+/// proxied routes only. See <see cref="ProxyRateLimiting"/>.
+/// </summary>
 public sealed class ProxyRateLimitOptions
 {
     public const string Section = "Proxy:RateLimit";
