@@ -58,6 +58,9 @@ public sealed class S3ArtifactStore : IArtifactStore, IDisposable
             ? Protocol.HTTP
             : Protocol.HTTPS;
         _client = new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+        // The SDK's first presign loads its endpoint rules, which can take longer than the half second that
+        // X-Amz-Expires rounds away: pay that here, so every real URL lives exactly its lifetime.
+        Presign("warm-up", HttpVerb.GET, 1);
     }
 
     public string PresignUpload(string key, long lifetimeSeconds) => Presign(StagingPrefix + key, HttpVerb.PUT, lifetimeSeconds);
