@@ -125,7 +125,7 @@ public static partial class ArtifactsApi
                 return ApiError.BadRequest("object_key does not match release or platform");
             }
 
-            if (await VerifyStoredObjectAsync(store, artifact, loggers.CreateLogger(typeof(ArtifactsApi)), ct) is { } mismatch)
+            if (await PromoteStoredObjectAsync(store, artifact, loggers.CreateLogger(typeof(ArtifactsApi)), ct) is { } mismatch)
             {
                 return mismatch;
             }
@@ -175,13 +175,16 @@ public static partial class ArtifactsApi
         return input.Size <= 0 ? ApiError.BadRequest("size must be positive") : null;
     }
 
-    /// <summary>§0.7: the object must exist with the declared size, and the declared checksum where the store knows it.</summary>
-    private static async Task<ApiError?> VerifyStoredObjectAsync(IArtifactStore store, Artifact artifact, ILogger logger, CancellationToken ct)
+    /// <summary>
+    /// §0.7 and §0.8: the uploaded object must exist with the declared size, and the declared checksum where the
+    /// store knows it; it is then moved to the object key, where no upload URL can reach it any more.
+    /// </summary>
+    private static async Task<ApiError?> PromoteStoredObjectAsync(IArtifactStore store, Artifact artifact, ILogger logger, CancellationToken ct)
     {
-        StoredObject? stored;
+        PromotionResult result;
         try
         {
-            stored = await store.StatAsync(artifact.ObjectKey, ct);
+            result = await store.PromoteAsync(artifact.ObjectKey, artifact.Size, artifact.Checksum, ct);
         }
         catch (ArtifactStoreException ex)
         {
@@ -189,19 +192,13 @@ public static partial class ArtifactsApi
             return ApiError.Internal("failed to check artifact object");
         }
 
-        if (stored is null)
+        return result switch
         {
-            return ApiError.BadRequest("artifact object not found in storage");
-        }
-
-        if (stored.Size != artifact.Size)
-        {
-            return ApiError.BadRequest("size does not match stored object");
-        }
-
-        return stored.Sha256 is { } sha256 && !string.Equals(sha256, artifact.Checksum, StringComparison.Ordinal)
-            ? ApiError.BadRequest("checksum does not match stored object")
-            : null;
+            PromotionResult.Promoted => null,
+            PromotionResult.NotFound => ApiError.BadRequest("artifact object not found in storage"),
+            PromotionResult.SizeMismatch => ApiError.BadRequest("size does not match stored object"),
+            _ => ApiError.BadRequest("checksum does not match stored object"),
+        };
     }
 
     private static async Task<(Release? Release, ApiError? Error)> FindReleaseAsync(ReleasyDbContext db, string releaseId, CancellationToken ct)

@@ -4,7 +4,10 @@ namespace Releasy.Api.Storage;
 
 public static class ArtifactStorageServiceExtensions
 {
-    /// <summary>S3 when the four S3 settings are set, the embedded store with <c>RELEASY_ARTIFACT_DIR</c>, else none.</summary>
+    /// <summary>
+    /// S3 when the four S3 settings are set, the embedded store with <c>RELEASY_ARTIFACT_DIR</c>, else none; and the
+    /// cleaner of the embedded store's temporary files.
+    /// </summary>
     public static IServiceCollection AddArtifactStorage(this IServiceCollection services)
     {
         services.AddSingleton(sp =>
@@ -20,6 +23,7 @@ public static class ArtifactStorageServiceExtensions
             };
             return new ArtifactStorage(store, sp.GetRequiredService<ILogger<ArtifactStorage>>());
         });
+        services.AddHostedService<TemporaryFileCleaner>();
         return services;
     }
 }

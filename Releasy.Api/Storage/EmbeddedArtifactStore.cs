@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -13,12 +12,16 @@ namespace Releasy.Api.Storage;
 /// </summary>
 /// <remarks>
 /// Layout under the directory: <c>.storage-key</c> (32 random bytes, the HMAC key, created on first use),
-/// <c>objects/&lt;key&gt;</c> (the bytes), <c>meta/&lt;key&gt;.json</c> (size and SHA-256, computed while receiving)
-/// and <c>.tmp/</c> (uploads in flight). An upload is renamed into place only once complete, so a half-written
-/// file is never served. Keys are '/'-separated segments; empty, <c>.</c> and <c>..</c> segments, backslashes and
-/// rooted keys are refused, and every resolved path is checked to stay under the directory.
+/// <c>staging/&lt;key&gt;</c> (the last upload to the key's URL, with its size and SHA-256 in a trailer, see
+/// <see cref="StagedUploadFile"/>), <c>objects/&lt;key&gt;</c> (the registered bytes, which downloads serve),
+/// <c>meta/&lt;key&gt;.json</c> (their size and SHA-256) and <c>.tmp/</c> (uploads and promotions in flight; stale
+/// ones are removed by <see cref="TemporaryFileCleaner"/>). An upload is renamed into staging only once complete,
+/// and registration moves it to <c>objects/</c> without ever replacing a file there, so a half-written file is
+/// never served and registered bytes never change. Keys are '/'-separated segments; empty, <c>.</c> and
+/// <c>..</c> segments, backslashes and rooted keys are refused, and every resolved path is checked to stay under
+/// the directory.
 /// </remarks>
-public sealed class EmbeddedArtifactStore : IArtifactStore
+public sealed partial class EmbeddedArtifactStore : IArtifactStore
 {
     public const string RoutePrefix = "/v1/storage/";
     private const string KeyFileName = ".storage-key";
@@ -29,6 +32,7 @@ public sealed class EmbeddedArtifactStore : IArtifactStore
     private readonly string _root;
     private readonly string _objects;
     private readonly string _meta;
+    private readonly string _staging;
     private readonly string _temp;
     private readonly string _publicBaseUrl;
     private readonly TimeProvider _clock;
@@ -39,11 +43,15 @@ public sealed class EmbeddedArtifactStore : IArtifactStore
         _root = Path.GetFullPath(directory);
         _objects = Path.Combine(_root, "objects");
         _meta = Path.Combine(_root, "meta");
+        _staging = Path.Combine(_root, "staging");
         _temp = Path.Combine(_root, ".tmp");
         _publicBaseUrl = publicBaseUrl;
         _clock = clock;
         _secret = new Lazy<byte[]>(LoadOrCreateSecret, LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>Where uploads and promotions in flight keep their temporary files.</summary>
+    public string TemporaryDirectory => _temp;
 
     public enum SignatureCheck
     {
@@ -76,11 +84,16 @@ public sealed class EmbeddedArtifactStore : IArtifactStore
             {
                 await using var stream = File.OpenRead(metaPath);
                 var meta = await JsonSerializer.DeserializeAsync<Sidecar>(stream, cancellationToken: ct);
-                // The sidecar lands just before the object; a racing re-upload can leave it one version ahead.
                 sha256 = meta is not null && meta.Size == file.Length ? meta.Sha256 : null;
             }
 
+            // The sidecar follows the object by a moment (or a crash came between): hash the bytes themselves.
+            sha256 ??= await HashFileAsync(path, ct);
             return new StoredObject(file.Length, sha256);
+        }
+        catch (FileNotFoundException)
+        {
+            return null; // Deleted while being read.
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -90,7 +103,7 @@ public sealed class EmbeddedArtifactStore : IArtifactStore
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        if (ObjectPath(key) is not { } path || MetaPath(key) is not { } metaPath)
+        if (ObjectPath(key) is not { } path || MetaPath(key) is not { } metaPath || StagingPath(key) is not { } staged)
         {
             return Task.CompletedTask;
         }
@@ -99,6 +112,7 @@ public sealed class EmbeddedArtifactStore : IArtifactStore
         {
             DeleteIfPresent(path);
             DeleteIfPresent(metaPath);
+            DeleteIfPresent(staged);
             return Task.CompletedTask;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -129,63 +143,6 @@ public sealed class EmbeddedArtifactStore : IArtifactStore
     /// <summary>The file holding <paramref name="key"/>, or null when the key is not a safe relative path.</summary>
     public string? ObjectPath(string key) => Resolve(_objects, key, "");
 
-    /// <summary>
-    /// Streams <paramref name="body"/> to a temporary file while hashing it, then renames it into place.
-    /// Memory stays at one buffer whatever the size.
-    /// </summary>
-    public async Task<StoredObject> ReceiveAsync(string key, Stream body, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        var target = ObjectPath(key) ?? throw new ArtifactStoreException("invalid object key");
-        var metaTarget = MetaPath(key) ?? throw new ArtifactStoreException("invalid object key");
-        Directory.CreateDirectory(_temp);
-        var temp = Path.Combine(_temp, Guid.NewGuid().ToString("N"));
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
-        {
-            long size = 0;
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(temp, new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Options = FileOptions.Asynchronous,
-                BufferSize = 0,
-            }))
-            {
-                int read;
-                while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                    size += read;
-                }
-
-                file.Flush(flushToDisk: true);
-            }
-
-            var stored = new StoredObject(size, Convert.ToHexStringLower(hash.GetHashAndReset()));
-            var metaTemp = temp + ".json";
-            await File.WriteAllTextAsync(metaTemp, JsonSerializer.Serialize(new Sidecar(stored.Size, stored.Sha256)), ct);
-            Directory.CreateDirectory(Path.GetDirectoryName(metaTarget)!);
-            File.Move(metaTemp, metaTarget, overwrite: true);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Move(temp, target, overwrite: true);
-            return stored;
-        }
-        // A client that sends a short or broken body gets its 400 from the exception handler, not a storage 500.
-        catch (Exception ex) when (ex is (IOException and not BadHttpRequestException) or UnauthorizedAccessException)
-        {
-            throw new ArtifactStoreException("object write failed", ex);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            DeleteIfPresent(temp);
-            DeleteIfPresent(temp + ".json");
-        }
-    }
-
     /// <summary>Safe keys are relative, '/'-separated, and free of empty, <c>.</c> and <c>..</c> segments.</summary>
     public static bool IsSafeKey(string key) =>
         !string.IsNullOrEmpty(key)
@@ -195,6 +152,8 @@ public sealed class EmbeddedArtifactStore : IArtifactStore
         && key.Split('/').All(s => s.Length is > 0 and <= MaxSegmentLength && s is not ("." or ".."));
 
     private string? MetaPath(string key) => Resolve(_meta, key, ".json");
+
+    private string? StagingPath(string key) => Resolve(_staging, key, "");
 
     private static string? Resolve(string root, string key, string suffix)
     {

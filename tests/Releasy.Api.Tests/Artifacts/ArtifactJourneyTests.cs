@@ -104,6 +104,63 @@ public abstract class ArtifactJourneyTests<TFixture>(TFixture fixture) where TFi
     }
 
     [Fact]
+    public async Task A_put_to_the_upload_url_after_registration_and_publish_does_not_change_what_downloads_serve()
+    {
+        var admin = Api.CreateAdminClient();
+        var release = await Api.SeedReleaseAsync();
+        var registeredBytes = RandomNumberGenerator.GetBytes(4096);
+        var replacement = RandomNumberGenerator.GetBytes(4096);
+        var presign = await (await admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts/presign",
+            new { filename = "app.tar.gz", platform = "linux" })).AssertOkAsync();
+        var (storage, uploadUri) = Api.StorageClient((string)presign["upload_url"]!);
+        (await storage.PutAsync(uploadUri, new ByteArrayContent(registeredBytes))).EnsureSuccessStatusCode();
+        var registration = new
+        {
+            artifact_id = (string)presign["artifact_id"]!, platform = "linux", object_key = (string)presign["object_key"]!,
+            checksum = TestData.Sha256Hex(registeredBytes), size = registeredBytes.Length,
+        };
+        await (await admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts", registration)).AssertOkAsync();
+        await (await admin.PostAsync($"/v1/releases/{release.Id}/publish", null)).AssertOkAsync();
+
+        // The upload URL is still within its lifetime: the PUT may be accepted, but it must not reach the download.
+        await storage.PutAsync(uploadUri, new ByteArrayContent(replacement));
+        var again = await admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts",
+            registration with { checksum = TestData.Sha256Hex(replacement) });
+        Assert.False(again.IsSuccessStatusCode);
+
+        Assert.Equal(TestData.Sha256Hex(registeredBytes), await DownloadSha256Async(release, registration.artifact_id));
+    }
+
+    [Fact]
+    public async Task A_registration_retried_after_its_object_was_promoted_finds_it_in_place()
+    {
+        var admin = Api.CreateAdminClient();
+        var release = await Api.SeedReleaseAsync();
+        var (id, objectKey) = await Api.UploadArtifactAsync(release, [7, 8, 9]);
+        var store = Api.Services.GetRequiredService<ArtifactStorage>().Store!;
+        var checksum = TestData.Sha256Hex([7, 8, 9]);
+        Assert.Equal(PromotionResult.Promoted, await store.PromoteAsync(objectKey, 3, checksum, CancellationToken.None));
+
+        await (await admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts",
+            new { artifact_id = id, platform = "linux", object_key = objectKey, checksum, size = 3 })).AssertOkAsync();
+
+        Assert.Equal(3, (await store.StatAsync(objectKey, CancellationToken.None))?.Size);
+    }
+
+    /// <summary>Issues a download token for an entitled customer, follows the redirect, and hashes what comes back.</summary>
+    protected async Task<string> DownloadSha256Async(Release release, string artifactId)
+    {
+        var (_, apiKey) = await Api.SeedEntitledCustomerAsync(release.Product);
+        var token = await (await Api.CreateApiKeyClient(apiKey).PostJsonAsync("/v1/downloads/token", new { artifact_id = artifactId })).AssertOkAsync();
+        var redirect = await Api.CreateClient(new() { AllowAutoRedirect = false }).GetAsync(new Uri((string)token["download_url"]!).PathAndQuery);
+        Assert.Equal(HttpStatusCode.Found, redirect.StatusCode);
+        var (download, downloadUri) = Api.StorageClient(redirect.Headers.Location!.AbsoluteUri);
+        var downloaded = await download.GetAsync(downloadUri);
+        Assert.Equal(HttpStatusCode.OK, downloaded.StatusCode);
+        return TestData.Sha256Hex(await downloaded.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task The_redirect_lives_no_longer_than_the_token()
     {
         var release = await Api.SeedReleaseAsync(status: Release.Published);
@@ -172,6 +229,43 @@ public sealed class EmbeddedStoreJourneyTests(EmbeddedStoreFixture storeFixture)
 
         await response.AssertErrorAsync(HttpStatusCode.BadRequest, "bad_request", "checksum does not match stored object");
     }
+
+    [Fact]
+    public async Task Concurrent_uploads_to_one_url_leave_a_hash_that_describes_the_bytes_served()
+    {
+        var admin = Api.CreateAdminClient();
+        for (var round = 0; round < 10; round++)
+        {
+            var release = await Api.SeedReleaseAsync();
+            var presign = await (await admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts/presign",
+                new { filename = "app.bin", platform = "linux" })).AssertOkAsync();
+            var (storage, uploadUri) = Api.StorageClient((string)presign["upload_url"]!);
+            // Same size, different bytes: only the hash can tell them apart.
+            var bodies = Enumerable.Range(0, 8).Select(i => Enumerable.Repeat((byte)(round * 8 + i), 64 * 1024).ToArray()).ToList();
+
+            var uploads = await Task.WhenAll(bodies.Select(b => storage.PutAsync(uploadUri, new ByteArrayContent(b))));
+
+            Assert.All(uploads, u => Assert.Equal(HttpStatusCode.OK, u.StatusCode));
+            string? registered = null;
+            foreach (var checksum in bodies.Select(TestData.Sha256Hex))
+            {
+                var response = await admin.PostJsonAsync($"/v1/releases/{release.Id}/artifacts", new
+                {
+                    artifact_id = (string)presign["artifact_id"]!, platform = "linux",
+                    object_key = (string)presign["object_key"]!, checksum, size = 64 * 1024,
+                });
+                if (response.IsSuccessStatusCode)
+                {
+                    Assert.Null(registered);
+                    registered = checksum;
+                }
+            }
+
+            Assert.NotNull(registered);
+            await Api.SetPublishedAsync(release.Id);
+            Assert.Equal(registered, await DownloadSha256Async(release, (string)presign["artifact_id"]!));
+        }
+    }
 }
 
 public sealed class S3StoreJourneyTests(S3StoreFixture storeFixture)
@@ -185,7 +279,8 @@ public sealed class S3StoreJourneyTests(S3StoreFixture storeFixture)
             new { filename = "app.zip", platform = "mac" })).AssertOkAsync();
 
         var url = (string)presign["upload_url"]!;
-        Assert.StartsWith($"{Fixture.Endpoint}/{Fixture.Bucket}/{(string)presign["object_key"]!}?", url, StringComparison.Ordinal);
+        // The upload lands in the key's staging copy; registration promotes it to the object key.
+        Assert.StartsWith($"{Fixture.Endpoint}/{Fixture.Bucket}/staging/{(string)presign["object_key"]!}?", url, StringComparison.Ordinal);
         var query = System.Web.HttpUtility.ParseQueryString(new Uri(url).Query);
         Assert.Equal("AWS4-HMAC-SHA256", query["X-Amz-Algorithm"]);
         Assert.Equal("host", query["X-Amz-SignedHeaders"]);

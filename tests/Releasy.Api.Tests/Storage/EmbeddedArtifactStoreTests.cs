@@ -58,7 +58,7 @@ public sealed class EmbeddedArtifactStoreTests(EmbeddedStoreFixture fixture) : I
         var bytes = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
         var store = Store();
         var key = $"releases/p/v/linux/{Guid.NewGuid()}/data.bin";
-        await store.ReceiveAsync(key, new MemoryStream(bytes), CancellationToken.None);
+        await StoreAsync(store, key, bytes);
         var request = new HttpRequestMessage(HttpMethod.Get, Relative(store.PresignDownload(key, 60)));
         request.Headers.Range = new RangeHeaderValue(100, 199);
 
@@ -75,7 +75,7 @@ public sealed class EmbeddedArtifactStoreTests(EmbeddedStoreFixture fixture) : I
     {
         var store = Store();
         var key = $"releases/p/v/linux/{Guid.NewGuid()}/data.bin";
-        await store.ReceiveAsync(key, new MemoryStream(new byte[1000]), CancellationToken.None);
+        await StoreAsync(store, key, new byte[1000]);
 
         var response = await Api.CreateClient().SendAsync(new HttpRequestMessage(HttpMethod.Head, Relative(store.PresignDownload(key, 60))));
 
@@ -104,10 +104,57 @@ public sealed class EmbeddedArtifactStoreTests(EmbeddedStoreFixture fixture) : I
         var received = await store.ReceiveAsync(key, new MemoryStream(bytes), CancellationToken.None);
 
         Assert.Equal(new StoredObject(2, TestData.Sha256Hex(bytes)), received);
+        Assert.Null(await store.StatAsync(key, CancellationToken.None)); // Staged, not yet registered.
+        Assert.Equal(PromotionResult.Promoted, await store.PromoteAsync(key, 2, received.Sha256!, CancellationToken.None));
         Assert.Equal(received, await store.StatAsync(key, CancellationToken.None));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(store.ObjectPath(key)!));
         await store.DeleteAsync(key, CancellationToken.None);
         Assert.Null(await store.StatAsync(key, CancellationToken.None));
         await store.DeleteAsync(key, CancellationToken.None); // Missing is fine.
+    }
+
+    [Fact]
+    public async Task An_upload_is_served_only_once_promoted_and_a_later_upload_never_replaces_it()
+    {
+        var store = Store();
+        var key = $"releases/p/v/linux/{Guid.NewGuid()}/a.bin";
+        byte[] first = [1, 2, 3], second = [4, 5, 6];
+        await store.ReceiveAsync(key, new MemoryStream(first), CancellationToken.None);
+        var download = Relative(store.PresignDownload(key, 60));
+
+        await (await Api.CreateClient().GetAsync(download)).AssertErrorAsync(HttpStatusCode.NotFound, "not_found", "object not found");
+        Assert.Equal(PromotionResult.ChecksumMismatch, await store.PromoteAsync(key, 3, TestData.Sha256Hex(second), CancellationToken.None));
+        Assert.Equal(PromotionResult.SizeMismatch, await store.PromoteAsync(key, 4, TestData.Sha256Hex(first), CancellationToken.None));
+        Assert.Equal(PromotionResult.Promoted, await store.PromoteAsync(key, 3, TestData.Sha256Hex(first), CancellationToken.None));
+        await store.ReceiveAsync(key, new MemoryStream(second), CancellationToken.None);
+
+        Assert.Equal(PromotionResult.ChecksumMismatch, await store.PromoteAsync(key, 3, TestData.Sha256Hex(second), CancellationToken.None));
+        Assert.Equal(first, await (await Api.CreateClient().GetAsync(download)).Content.ReadAsByteArrayAsync());
+        Assert.Equal(new StoredObject(3, TestData.Sha256Hex(first)), await store.StatAsync(key, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Concurrent_uploads_to_one_key_stage_bytes_whose_hash_is_recorded_with_them()
+    {
+        var store = Store();
+        for (var round = 0; round < 20; round++)
+        {
+            var key = $"releases/p/v/linux/{Guid.NewGuid()}/a.bin";
+            var bodies = Enumerable.Range(0, 8).Select(i => Enumerable.Repeat((byte)i, 32 * 1024).ToArray()).ToList();
+
+            await Task.WhenAll(bodies.Select(b => Task.Run(() => store.ReceiveAsync(key, new MemoryStream(b), CancellationToken.None))));
+
+            var results = new List<PromotionResult>();
+            foreach (var body in bodies)
+            {
+                results.Add(await store.PromoteAsync(key, body.Length, TestData.Sha256Hex(body), CancellationToken.None));
+            }
+
+            Assert.Single(results, r => r == PromotionResult.Promoted);
+            var stored = await File.ReadAllBytesAsync(store.ObjectPath(key)!);
+            Assert.Equal(TestData.Sha256Hex(stored), (await store.StatAsync(key, CancellationToken.None))?.Sha256);
+            Assert.Equal(TestData.Sha256Hex(stored), TestData.Sha256Hex(bodies[results.IndexOf(PromotionResult.Promoted)]));
+        }
     }
 
     [Theory]
@@ -158,6 +205,13 @@ public sealed class EmbeddedArtifactStoreTests(EmbeddedStoreFixture fixture) : I
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>Uploads and registers, as presign, PUT and register would.</summary>
+    private static async Task StoreAsync(EmbeddedArtifactStore store, string key, byte[] bytes)
+    {
+        await store.ReceiveAsync(key, new MemoryStream(bytes), CancellationToken.None);
+        Assert.Equal(PromotionResult.Promoted, await store.PromoteAsync(key, bytes.Length, TestData.Sha256Hex(bytes), CancellationToken.None));
     }
 
     private EmbeddedArtifactStore Store() =>
