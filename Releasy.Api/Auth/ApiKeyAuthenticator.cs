@@ -25,6 +25,7 @@ public sealed partial class ApiKeyAuthenticator(
 
     public async Task<ApiKeyAuthResult> AuthenticateAsync(string? presented, CancellationToken ct)
     {
+        using var activity = ReleasyActivities.Source.StartActivity("authenticate api key");
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         if (presented is null)
         {

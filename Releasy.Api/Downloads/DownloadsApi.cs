@@ -134,40 +134,46 @@ public static partial class DownloadsApi
         Artifact? artifact;
         try
         {
-            row = await db.DownloadTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
-            if (row is null)
+            using (ReleasyActivities.Source.StartActivity("authenticate download token"))
             {
-                return ApiError.NotFound("download token not found");
+                row = await db.DownloadTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
+                if (row is null)
+                {
+                    return ApiError.NotFound("download token not found");
+                }
+
+                // Suspension is checked again here: a suspended customer's tokens stop working at once.
+                var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == row.CustomerId, ct);
+                if (customer is null || customer.SuspendedAt is not null)
+                {
+                    return ApiError.NotFound("download token not found");
+                }
+
+                if (row.ExpiresAt <= now)
+                {
+                    return ApiError.NotFound("download token expired");
+                }
             }
 
-            // Suspension is checked again here: a suspended customer's tokens stop working at once.
-            var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == row.CustomerId, ct);
-            if (customer is null || customer.SuspendedAt is not null)
+            using (ReleasyActivities.Source.StartActivity("check entitlement")?.SetTag("releasy.artifact_id", row.ArtifactId))
             {
-                return ApiError.NotFound("download token not found");
-            }
+                artifact = await db.Artifacts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == row.ArtifactId, ct);
+                if (artifact is null)
+                {
+                    return ApiError.NotFound("artifact not found");
+                }
 
-            if (row.ExpiresAt <= now)
-            {
-                return ApiError.NotFound("download token expired");
-            }
+                var release = await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == artifact.ReleaseId, ct);
+                if (release is null)
+                {
+                    return ApiError.NotFound("release not found");
+                }
 
-            artifact = await db.Artifacts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == row.ArtifactId, ct);
-            if (artifact is null)
-            {
-                return ApiError.NotFound("artifact not found");
-            }
-
-            var release = await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == artifact.ReleaseId, ct);
-            if (release is null)
-            {
-                return ApiError.NotFound("release not found");
-            }
-
-            if (release.Status != Release.Published
-                || !await db.HasActiveEntitlementAsync(row.CustomerId, release.Product, now, ct))
-            {
-                return ApiError.NotFound("release not available");
+                if (release.Status != Release.Published
+                    || !await db.HasActiveEntitlementAsync(row.CustomerId, release.Product, now, ct))
+                {
+                    return ApiError.NotFound("release not available");
+                }
             }
         }
         catch (DbException)
@@ -184,6 +190,7 @@ public static partial class DownloadsApi
         try
         {
             // The link dies with the token: it lives exactly the token's remaining lifetime.
+            using var presign = ReleasyActivities.Source.StartActivity("presign download");
             location = store.PresignDownload(artifact.ObjectKey, row.ExpiresAt - now);
         }
         catch (ArtifactStoreException ex)

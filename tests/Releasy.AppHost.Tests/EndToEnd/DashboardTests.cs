@@ -63,6 +63,10 @@ public sealed class DashboardTests(TopologyFixture fixture, ITestOutputHelper ou
             "the download's trace with proxy, API and database spans",
             TimeSpan.FromSeconds(60)))!;
         output.WriteLine($"trace {trace.TraceId}: {string.Join("; ", trace.Spans.Select(s => $"{s.Resource}: {s.Name}"))}");
+        foreach (var step in new[] { "authenticate download token", "check entitlement", "presign download" })
+        {
+            Assert.Contains(trace.Spans, s => s.Name == step && ApiInstances.Contains(s.Resource));
+        }
 
         var page = browser.Page;
         try
