@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace Releasy.AppHost.Lifecycle;
 
 /// <summary>
-/// When a resource that others wait to complete (the migrations) fails, the dashboard marks the waiters as failed
-/// to start; this also prints one console line naming the failed resource, its exit code and where its log is.
+/// When a resource that others wait for (the database server, the migrations) exits with an error, the dashboard
+/// shows the waiters as waiting or failed to start; this also prints one console line naming the failed resource,
+/// its exit code and where its log is.
 /// </summary>
 internal sealed class FailedDependencyReporter(
     ResourceNotificationService notifications,
@@ -43,7 +44,7 @@ internal sealed class FailedDependencyReporter(
             await foreach (var e in notifications.WatchAsync(stopping).ConfigureAwait(false))
             {
                 var waiters = model.Resources
-                    .Where(r => r.Annotations.OfType<WaitAnnotation>().Any(w => w.Resource == e.Resource && w.WaitType == WaitType.WaitForCompletion))
+                    .Where(r => r.Annotations.OfType<WaitAnnotation>().Any(w => w.Resource == e.Resource))
                     .Select(r => $"'{r.Name}'")
                     .ToList();
                 if (waiters.Count > 0 && ResourceStates.IsFailedExit(e.Snapshot) && _reported.TryAdd(e.ResourceId, true))
@@ -62,7 +63,7 @@ internal sealed class FailedDependencyReporter(
     {
         var dashboard = configuration["ASPNETCORE_URLS"]?.Split(';')[0].TrimEnd('/');
         return string.IsNullOrEmpty(dashboard)
-            ? $"run `dotnet run --project Releasy.MigrationService` with the same settings to see it"
+            ? $"the console log of '{resource}' (the dashboard is not running)"
             : $"{dashboard}/consolelogs/resource/{resource} (the dashboard's console logs)";
     }
 }

@@ -15,7 +15,7 @@ public static class LifecycleExtensions
             MaxRestarts: 5, FirstDelay: TimeSpan.FromSeconds(1), MaxDelay: TimeSpan.FromSeconds(30), Window: TimeSpan.FromMinutes(10)));
     }
 
-    /// <summary>Prints one console line when a resource that others wait to complete fails.</summary>
+    /// <summary>Prints one console line when a resource that others wait for exits with an error.</summary>
     public static IDistributedApplicationBuilder ReportFailedDependencies(this IDistributedApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

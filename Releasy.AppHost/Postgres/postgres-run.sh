@@ -11,8 +11,15 @@ mkdir -p "$home"
 as=()
 if [ "$(id -u)" -eq 0 ]; then
   chown -R postgres:postgres "$home"
-  chmod a+x "$(dirname "$home")"   # the state directory may be private to root; postgres must pass through it
   as=(setpriv --reuid=postgres --regid=postgres --init-groups)
+  # The postgres account must pass through every directory above its data (root's home is often 0700).
+  for _ in 1 2 3 4 5 6 7 8; do
+    "${as[@]}" test -x "$home" && break
+    blocked=$(dirname "$home")
+    while [ "$blocked" != / ] && ! "${as[@]}" test -x "$(dirname "$blocked")"; do blocked=$(dirname "$blocked"); done
+    chmod o+x "$blocked"
+    echo "made $blocked traversable (o+x) so that the postgres account reaches $home"
+  done
 fi
 
 if [ ! -f "$data/PG_VERSION" ]; then
