@@ -41,8 +41,9 @@ public static class S3Server
         const string bucket = "releasy-artifacts";
         var data = ScratchDirectory.Create("releasy-s3rver-");
         var port = FreePort.Next();
-        // The test host can be killed before its exit handler runs: a watchdog stops s3rver once the host is gone.
-        const string watchdog = """node "$@" & server=$!; trap 'kill $server 2>/dev/null' EXIT; while kill -0 "$HOST_PID" 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done""";
+        // The test host can be killed before its exit handler runs: a watchdog stops s3rver once the host is gone
+        // (with SIGKILL: s3rver does not exit on SIGTERM).
+        const string watchdog = """node "$@" & server=$!; trap 'kill -KILL $server 2>/dev/null' EXIT; while kill -0 "$HOST_PID" 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done""";
         var process = Process.Start(new ProcessStartInfo("bash")
         {
             ArgumentList = { "-c", watchdog, "s3rver", script, "-d", data, "-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
