@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Aspire.Hosting.Eventing;
-using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,45 +15,25 @@ internal sealed class FailedDependencyReporter(
     DistributedApplicationModel model,
     IConfiguration configuration,
     IHostApplicationLifetime lifetime,
-    ILogger<FailedDependencyReporter> logger) : IDistributedApplicationEventingSubscriber
+    ILogger<FailedDependencyReporter> logger) : ResourceEventSubscriber(notifications, lifetime)
 {
     private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
 
-    public Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
+    protected override void OnResourceEvent(ResourceEvent e, CancellationToken stopping)
     {
-        ArgumentNullException.ThrowIfNull(eventing);
-        ArgumentNullException.ThrowIfNull(executionContext);
-        if (executionContext.IsRunMode)
+        if (!ResourceStates.IsFailedExit(e.Snapshot) || _reported.ContainsKey(e.ResourceId))
         {
-            eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
-            {
-                _ = WatchAsync(lifetime.ApplicationStopping);
-                return Task.CompletedTask;
-            });
+            return;
         }
 
-        return Task.CompletedTask;
-    }
-
-    private async Task WatchAsync(CancellationToken stopping)
-    {
-        try
+        var waiters = model.Resources
+            .Where(r => r.Annotations.OfType<WaitAnnotation>().Any(w => w.Resource == e.Resource))
+            .Select(r => $"'{r.Name}'")
+            .ToList();
+        if (waiters.Count > 0 && _reported.TryAdd(e.ResourceId, true))
         {
-            await foreach (var e in notifications.WatchAsync(stopping).ConfigureAwait(false))
-            {
-                var waiters = model.Resources
-                    .Where(r => r.Annotations.OfType<WaitAnnotation>().Any(w => w.Resource == e.Resource))
-                    .Select(r => $"'{r.Name}'")
-                    .ToList();
-                if (waiters.Count > 0 && ResourceStates.IsFailedExit(e.Snapshot) && _reported.TryAdd(e.ResourceId, true))
-                {
-                    logger.LogError("'{Resource}' exited with code {ExitCode}, so {Waiters} will not start. Its log: {LogUrl}",
-                        e.Resource.Name, e.Snapshot.ExitCode, string.Join(", ", waiters), LogUrl(e.Resource.Name));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
+            logger.LogError("'{Resource}' exited with code {ExitCode}, so {Waiters} will not start. Its log: {LogUrl}",
+                e.Resource.Name, e.Snapshot.ExitCode, string.Join(", ", waiters), LogUrl(e.Resource.Name));
         }
     }
 

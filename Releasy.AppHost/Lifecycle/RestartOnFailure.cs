@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Aspire.Hosting.Eventing;
-using Aspire.Hosting.Lifecycle;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -17,56 +15,32 @@ internal sealed class RestartOnFailure(
     ResourceLoggerService resourceLogs,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<RestartOnFailure> logger) : IDistributedApplicationEventingSubscriber
+    ILogger<RestartOnFailure> logger) : ResourceEventSubscriber(notifications, lifetime)
 {
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _restarts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _pending = new(StringComparer.Ordinal);
 
-    public Task SubscribeAsync(IDistributedApplicationEventing eventing, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
+    protected override void OnResourceEvent(ResourceEvent e, CancellationToken stopping)
     {
-        ArgumentNullException.ThrowIfNull(eventing);
-        ArgumentNullException.ThrowIfNull(executionContext);
-        if (executionContext.IsRunMode)
+        if (!e.Resource.TryGetLastAnnotation<RestartOnFailureAnnotation>(out var policy))
         {
-            eventing.Subscribe<AfterResourcesCreatedEvent>((_, _) =>
-            {
-                _ = WatchAsync(lifetime.ApplicationStopping);
-                return Task.CompletedTask;
-            });
+            return;
         }
 
-        return Task.CompletedTask;
-    }
-
-    private async Task WatchAsync(CancellationToken stopping)
-    {
-        try
+        if (!ResourceStates.IsFailedExit(e.Snapshot))
         {
-            await foreach (var e in notifications.WatchAsync(stopping).ConfigureAwait(false))
+            // Running again: a later exit is a new failure.
+            if (e.Snapshot.State?.Text == KnownResourceStates.Running)
             {
-                if (!e.Resource.TryGetLastAnnotation<RestartOnFailureAnnotation>(out var policy))
-                {
-                    continue;
-                }
-
-                if (!ResourceStates.IsFailedExit(e.Snapshot))
-                {
-                    if (e.Snapshot.State?.Text is { } state && state == KnownResourceStates.Running)
-                    {
-                        _pending.TryRemove(e.ResourceId, out _);
-                    }
-
-                    continue;
-                }
-
-                if (_pending.TryAdd(e.ResourceId, true))
-                {
-                    _ = RestartAsync(e, policy, stopping);
-                }
+                _pending.TryRemove(e.ResourceId, out _);
             }
+
+            return;
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+
+        if (_pending.TryAdd(e.ResourceId, true))
         {
+            _ = RestartAsync(e, policy, stopping);
         }
     }
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Releasy.AppHost.Tests.Infrastructure;
@@ -123,45 +120,9 @@ public sealed class DashboardTests(TopologyFixture fixture, ITestOutputHelper ou
     /// <summary>The journey's steps: set a customer up, publish an artifact, then download it with a token.</summary>
     private async Task DownloadAsCustomerAsync()
     {
-        using var admin = Run.CreateAdminClient();
-        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
-        var bytes = RandomNumberGenerator.GetBytes(4 * 1024);
-
-        var customer = await PostAsync(admin, "/v1/admin/customers", new { name = "Dashboard Corp" });
-        var customerId = customer.GetProperty("id").GetString()!;
-        var key = await PostAsync(admin, "/v1/admin/keys", new { customer_id = customerId, scopes = new[] { "releases:read", "downloads:token" } });
-        await PostAsync(admin, $"/v1/admin/customers/{customerId}/entitlements", new { product = "dashboard-app", starts_at = now - 60 });
-        var release = await PostAsync(admin, "/v1/releases", new { product = "dashboard-app", version = "1.0.0" });
-        var releaseId = release.GetProperty("id").GetString()!;
-        var presign = await PostAsync(admin, $"/v1/releases/{releaseId}/artifacts/presign", new { filename = "app.tar.gz", platform = "linux-amd64" });
-
+        var journey = await CustomerJourney.PublishAsync(Run, "dashboard-app", 4 * 1024);
         using var anonymous = new HttpClient();
-        var upload = await anonymous.PutAsync(presign.GetProperty("upload_url").GetString(), new ByteArrayContent(bytes));
-        Assert.True(upload.IsSuccessStatusCode, $"upload through the proxy: {(int)upload.StatusCode} {await upload.Content.ReadAsStringAsync()}");
-        var artifactId = presign.GetProperty("artifact_id").GetString()!;
-        await PostAsync(admin, $"/v1/releases/{releaseId}/artifacts", new
-        {
-            artifact_id = artifactId,
-            platform = "linux-amd64",
-            object_key = presign.GetProperty("object_key").GetString(),
-            checksum = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            size = bytes.Length,
-        });
-        var publish = await admin.PostAsync($"/v1/releases/{releaseId}/publish", null);
-        Assert.True(publish.IsSuccessStatusCode, $"publish: {(int)publish.StatusCode} {await publish.Content.ReadAsStringAsync()}");
-
-        using var customerClient = new HttpClient { BaseAddress = Run.ProxyUrl };
-        customerClient.DefaultRequestHeaders.Add("x-releasy-api-key", key.GetProperty("api_key").GetString());
-        var token = await PostAsync(customerClient, "/v1/downloads/token", new { artifact_id = artifactId });
-        Assert.Equal(bytes, await anonymous.GetByteArrayAsync(token.GetProperty("download_url").GetString()));
-    }
-
-    private static async Task<JsonElement> PostAsync(HttpClient client, string path, object body)
-    {
-        var response = await client.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
+        Assert.Equal(journey.Bytes, await anonymous.GetByteArrayAsync(await journey.IssueDownloadUrlAsync(Run)));
     }
 
     /// <summary>

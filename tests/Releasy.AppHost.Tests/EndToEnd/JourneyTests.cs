@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text.Json;
+using Releasy.AppHost.Tests.Infrastructure;
 
 namespace Releasy.AppHost.Tests.EndToEnd;
 
@@ -17,54 +14,19 @@ public sealed class JourneyTests(TopologyFixture fixture)
     public async Task A_published_artifact_reaches_an_entitled_customer_byte_for_byte()
     {
         var run = fixture.Run;
-        using var admin = run.CreateAdminClient();
         var proxyUrl = run.ProxyUrl.ToString().TrimEnd('/');
-        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
-        var bytes = RandomNumberGenerator.GetBytes(64 * 1024);
 
-        var customer = await PostAsync(admin, "/v1/admin/customers", new { name = "Journey Corp" });
-        var customerId = customer.GetProperty("id").GetString()!;
-        var key = await PostAsync(admin, "/v1/admin/keys", new { customer_id = customerId, scopes = new[] { "releases:read", "downloads:token" } });
-        await PostAsync(admin, $"/v1/admin/customers/{customerId}/entitlements", new { product = "journey-app", starts_at = now - 60 });
-        var release = await PostAsync(admin, "/v1/releases", new { product = "journey-app", version = "1.0.0" });
-        var releaseId = release.GetProperty("id").GetString()!;
-        var presign = await PostAsync(admin, $"/v1/releases/{releaseId}/artifacts/presign", new { filename = "app.tar.gz", platform = "linux-amd64" });
-        var uploadUrl = presign.GetProperty("upload_url").GetString()!;
+        var journey = await CustomerJourney.PublishAsync(run, "journey-app", 64 * 1024);
+        using var customer = journey.CustomerClient(run);
+        var listed = await customer.GetStringAsync("/v1/releases");
+        var downloadUrl = await journey.IssueDownloadUrlAsync(run);
 
-        Assert.StartsWith(proxyUrl + "/", uploadUrl, StringComparison.Ordinal);
-        using var anonymous = new HttpClient();
-        var upload = await anonymous.PutAsync(uploadUrl, new ByteArrayContent(bytes));
-        Assert.True(upload.IsSuccessStatusCode, $"upload through the proxy: {(int)upload.StatusCode} {await upload.Content.ReadAsStringAsync()}");
-        var artifactId = presign.GetProperty("artifact_id").GetString()!;
-        await PostAsync(admin, $"/v1/releases/{releaseId}/artifacts", new
-        {
-            artifact_id = artifactId,
-            platform = "linux-amd64",
-            object_key = presign.GetProperty("object_key").GetString(),
-            checksum = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            size = bytes.Length,
-        });
-        var publish = await admin.PostAsync($"/v1/releases/{releaseId}/publish", null);
-        Assert.True(publish.IsSuccessStatusCode, $"publish: {(int)publish.StatusCode} {await publish.Content.ReadAsStringAsync()}");
-
-        using var customerClient = new HttpClient { BaseAddress = run.ProxyUrl };
-        customerClient.DefaultRequestHeaders.Add("x-releasy-api-key", key.GetProperty("api_key").GetString());
-        var listed = await customerClient.GetStringAsync("/v1/releases");
-        Assert.Contains(releaseId, listed, StringComparison.Ordinal);
-        var token = await PostAsync(customerClient, "/v1/downloads/token", new { artifact_id = artifactId });
-        var downloadUrl = token.GetProperty("download_url").GetString()!;
-
+        Assert.StartsWith(proxyUrl + "/", journey.UploadUrl, StringComparison.Ordinal);
+        Assert.Contains(journey.ReleaseId, listed, StringComparison.Ordinal);
         Assert.StartsWith(proxyUrl + "/v1/downloads/", downloadUrl, StringComparison.Ordinal);
-        Assert.Equal(bytes, await anonymous.GetByteArrayAsync(downloadUrl));
+        using var anonymous = new HttpClient();
+        Assert.Equal(journey.Bytes, await anonymous.GetByteArrayAsync(downloadUrl));
         var stored = Directory.EnumerateFiles(Path.Combine(run.StateDirectory, "artifacts"), "app.tar.gz", SearchOption.AllDirectories);
-        Assert.Contains(stored, path => path.Contains(artifactId, StringComparison.Ordinal));
-    }
-
-    private static async Task<JsonElement> PostAsync(HttpClient client, string path, object body)
-    {
-        var response = await client.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
+        Assert.Contains(stored, path => path.Contains(journey.ArtifactId, StringComparison.Ordinal));
     }
 }
