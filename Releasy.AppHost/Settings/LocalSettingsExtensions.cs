@@ -25,10 +25,12 @@ public static class LocalSettingsExtensions
             return builder.AddConnectionString(databaseName);
         }
 
-        if (DatabaseUrl.ToConnectionString(configuration[DatabaseUrlVariable]) is { } fromUrl)
+        if (configuration[DatabaseUrlVariable] is { } url && !string.IsNullOrWhiteSpace(url))
         {
+            // The services read a URL in ConnectionStrings__releasydb as they read RELEASY_DATABASE_URL, and say
+            // what is wrong with a bad one: it travels unchanged.
             builder.Announce($"Database: the external database from {DatabaseUrlVariable}.");
-            configuration[key] = fromUrl;
+            configuration[key] = url;
             return builder.AddConnectionString(databaseName);
         }
 
