@@ -8,18 +8,11 @@
 # Needs wrk, hey, curl, python3 and the PostgreSQL server binaries (apt-get install -y wrk hey postgresql).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 DLL=${1:-artifacts/bin/Releasy.Api/debug/Releasy.Api.dll}
 DURATION=${DURATION:-10}
 WORK=$(mktemp -d /tmp/releasy-bench.XXXXXX)
 ADMIN=bench-admin-$RANDOM$RANDOM
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
 
 API_PID=
 cleanup() {
@@ -29,22 +22,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# PostgreSQL, private to this run (as scripts/test.sh starts it).
-bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-pg_port=$(free_port)
-mkdir -p "$WORK/pg"
-echo "bench$pg_port" > "$WORK/pg/pw"
-run=()
-if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$WORK/pg"; chmod 755 "$WORK"; run=(runuser -u postgres --); fi
-"${run[@]}" "$bin/initdb" -N -D "$WORK/pg/data" -U postgres --auth-host=scram-sha-256 --auth-local=trust \
-  --pwfile="$WORK/pg/pw" -E UTF8 --locale=C.UTF-8 >/dev/null
-"${run[@]}" "$bin/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/log" -w \
-  -o "-p $pg_port -k $WORK/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-PG_STOP=("${run[@]}" "$bin/pg_ctl" -D "$WORK/pg/data" -m fast stop)
+start_postgres "$WORK/pg"   # private to this run
 
 api_port=$(free_port)
 BASE=http://127.0.0.1:$api_port
-ConnectionStrings__releasydb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=bench$pg_port;Database=postgres" \
+ConnectionStrings__releasydb="$PG_CONNECTION" \
 RELEASY_BIND_ADDR=127.0.0.1:$api_port RELEASY_ADMIN_API_KEY=$ADMIN RELEASY_MIGRATE_ON_START=true \
 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
   dotnet "$DLL" >"$WORK/api.log" 2>&1 &

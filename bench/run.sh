@@ -16,6 +16,7 @@
 # Needs dotnet, curl, python3, wrk, hey and the PostgreSQL server binaries; as root it installs the last three.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 repo=$(cd "${1:-$here/..}" && pwd)
 DURATION=${BENCH_SECONDS:-10}
 WARMUP=${BENCH_WARMUP_SECONDS:-3}
@@ -31,14 +32,6 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 apt_install() {
   if [ -z "${APT_UPDATED:-}" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
-}
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
 }
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 elapsed() { echo "$(date +%s.%N) - $1" | bc; }
@@ -80,20 +73,9 @@ publish "$repo/Releasy.Proxy/Releasy.Proxy.csproj" proxy
 publish "$repo/Releasy.MigrationService/Releasy.MigrationService.csproj" migrations
 publish "$here/Hello/Hello.csproj" hello
 
-# PostgreSQL, private to this run, as the postgres account when run as root (as scripts/test.sh does).
-bin=$(pg_bin)
-pg_port=$(free_port)
-mkdir -p "$WORK/pg"
-pg_password=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-echo "$pg_password" >"$WORK/pg/pw"
-run=()
-if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$WORK/pg"; chmod 755 "$WORK"; run=(runuser -u postgres --); fi
-"${run[@]}" "$bin/initdb" -N -D "$WORK/pg/data" -U postgres --auth-host=scram-sha-256 --auth-local=trust \
-  --pwfile="$WORK/pg/pw" -E UTF8 --locale=C.UTF-8 >/dev/null
-"${run[@]}" "$bin/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/postgres.log" -w \
-  -o "-p $pg_port -k $WORK/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
-PG_STOP=("${run[@]}" "$bin/pg_ctl" -D "$WORK/pg/data" -m fast stop)
-export ConnectionStrings__releasydb="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$pg_password;Database=postgres"
+# PostgreSQL, private to this run.
+start_postgres "$WORK/pg"
+export ConnectionStrings__releasydb="$PG_CONNECTION"
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1
 
 log "migrating"
@@ -116,7 +98,7 @@ api_port=$(free_port); API=http://127.0.0.1:$api_port
 mkdir -p "$WORK/artifacts"
 start=$(date +%s.%N)
 env -C "$WORK/app/api" RELEASY_BIND_ADDR=127.0.0.1:$api_port RELEASY_ADMIN_API_KEY="$ADMIN" \
-  RELEASY_API_KEY_PEPPER="pepper-$pg_password" RELEASY_PUBLIC_BASE_URL="$API" RELEASY_ARTIFACT_DIR="$WORK/artifacts" \
+  RELEASY_API_KEY_PEPPER="pepper-$ADMIN" RELEASY_PUBLIC_BASE_URL="$API" RELEASY_ARTIFACT_DIR="$WORK/artifacts" \
   RELEASY_DOWNLOAD_TOKEN_TTL_SECONDS=86400 dotnet Releasy.Api.dll >"$WORK/api.log" 2>&1 &
 API_PID=$!; PIDS+=("$API_PID")
 wait_ready "$API/ready" "$API_PID"
@@ -226,7 +208,7 @@ fi
   echo
   echo "- repository: $repo ($(git -C "$repo" log -1 --format='%h %s' 2>/dev/null | cut -c1-100 || echo 'not a git checkout')$(git -C "$repo" diff --quiet HEAD 2>/dev/null || echo ', with uncommitted changes'))"
   echo "- machine: $(nproc) cores, $(uname -r); load average (1, 5, 15 min) $load_start at the start of the measurements, $load_end at the end; wrk and the services share these cores"
-  echo "- $(date -u '+%Y-%m-%d %H:%M UTC'); wrk -t2, ${WARMUP} s warm-up then ${DURATION} s per row; PostgreSQL $("$bin/postgres" --version | awk '{print $3}') with fsync=off; services in Release, ASPNETCORE_ENVIRONMENT=Production, the API's own logging defaults; the proxy's rate limit lifted"
+  echo "- $(date -u '+%Y-%m-%d %H:%M UTC'); wrk -t2, ${WARMUP} s warm-up then ${DURATION} s per row; PostgreSQL $("$(pg_bin)/postgres" --version | awk '{print $3}') with fsync=off; services in Release, ASPNETCORE_ENVIRONMENT=Production, the API's own logging defaults; the proxy's rate limit lifted"
   echo "- data: $(cat "$RESULTS/seed.txt")"
   echo
   python3 "$here/report.py" "$RESULTS/measurements.tsv"
