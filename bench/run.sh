@@ -109,8 +109,8 @@ hello_port=$(free_port); HELLO=http://127.0.0.1:$hello_port
 env -C "$WORK/app/hello" ASPNETCORE_URLS="$HELLO" dotnet Hello.dll >"$WORK/hello.log" 2>&1 &
 HELLO_PID=$!; PIDS+=("$HELLO_PID")
 
-# start_proxy PORT DESTINATION (its pid in STARTED): the rate limit is lifted (600 per 10 s and caller would refuse almost every
-# measured request), but its per-request work stays in the path.
+# start_proxy PORT DESTINATION (its pid in STARTED). The rate limit is lifted (600 per 10 s and caller would refuse
+# almost every measured request), but its per-request work stays in the path.
 start_proxy() {
   env -C "$WORK/app/proxy" RELEASY_BIND_ADDR=127.0.0.1:$1 services__api__http__0="$2" \
     Proxy__RateLimit__PermitLimit=2000000000 dotnet Releasy.Proxy.dll >>"$WORK/proxy-$1.log" 2>&1 &
