@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
 namespace Releasy.AppHost.Deploy;
@@ -15,7 +16,7 @@ public enum DatabaseMode
 /// The choices of a deployment that the app model does not make (section <c>Deploy</c>, e.g.
 /// <c>--Deploy:Database External</c> on the publishing command line).
 /// </summary>
-public sealed record DeploymentOptions
+public sealed partial record DeploymentOptions
 {
     public const string Section = "Deploy";
 
@@ -33,6 +34,12 @@ public sealed record DeploymentOptions
 
     public string ImageTag { get; init; } = "latest";
 
+    /// <summary>Kubernetes, rainbow variant: the colours (versions) of the API; the first is the default.</summary>
+    // Unset by default: the binder would add configured colours to a default list instead of replacing it.
+    public string[]? Colours { get; init; }
+
+    public IReadOnlyList<string> RolloutColours => Colours is { Length: > 0 } colours ? colours : ["blue", "green", "red"];
+
     public static DeploymentOptions From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -47,6 +54,15 @@ public sealed record DeploymentOptions
             throw new DistributedApplicationException($"{Section}:Replicas must be at least 1");
         }
 
+        var colours = options.RolloutColours;
+        if (colours.Any(c => !ColourName().IsMatch(c)) || colours.Distinct().Count() != colours.Count)
+        {
+            throw new DistributedApplicationException($"{Section}:Colours must be distinct lower-case names of 1 to 32 letters, digits or '-'");
+        }
+
         return options;
     }
+
+    [GeneratedRegex("^[a-z0-9-]{1,32}$")]
+    private static partial Regex ColourName();
 }

@@ -31,6 +31,7 @@ public sealed class KubernetesWriter(DeployTopology topology, DeploymentOptions 
     public const string ExternalDatabaseSecret = "releasy-database";
     public const string ExternalDatabaseKey = "connection-string";
     public const string TelemetryConfigMap = "releasy-telemetry";
+    private const string ConnectionStringsPrefix = "ConnectionStrings__";
 
     // Long enough for the endpoints controller and the proxies in front to stop sending new requests to a pod
     // that is terminating, and well inside the grace period.
@@ -52,10 +53,85 @@ public sealed class KubernetesWriter(DeployTopology topology, DeploymentOptions 
 
         files["network-policies.yaml"] = Yaml.Write(DeployConventions.GeneratedHeader,
             topology.Services.Where(s => !_omitted.Contains(s.Name)).Select(NetworkPolicy));
+        foreach (var (path, text) in Variants(files))
+        {
+            files[path] = text;
+        }
+
         return files;
     }
 
-    private List<object> Documents(DeployService service)
+    /// <summary>
+    /// Rollout variants, each a complete folder (the base files, with the coloured service's and the public
+    /// service's replaced): <c>blue-green</c>, two colours behind one Service whose selector picks the live one;
+    /// <c>rainbow</c>, a Deployment and a Service per colour, the public service routing by colour
+    /// (<c>Rollout__DefaultColour</c>, <c>Rollout__Colours__&lt;colour&gt;__0</c>). The coloured service is the
+    /// long-running one the public service addresses.
+    /// </summary>
+    private List<(string Path, string Text)> Variants(IReadOnlyDictionary<string, string> baseFiles)
+    {
+        var front = topology.Services.SingleOrDefault(s => s.IsPublic);
+        var coloured = topology.Services.SingleOrDefault(s => s.IsProject && !s.IsPublic && s.Http is not null
+            && !topology.RunsToCompletion(s) && front is not null && topology.ClientsOf(s).Contains(front));
+        if (front is null || coloured is null)
+        {
+            return [];
+        }
+
+        var blueGreen = new Dictionary<string, string>(baseFiles)
+        {
+            [$"{coloured.Name}.yaml"] = Yaml.Write(DeployConventions.GeneratedHeader, ColouredDocuments(coloured, ["blue", "green"], live: "blue", servicePerColour: false)),
+        };
+
+        var http = coloured.Http!;
+        var routes = new List<object>
+        {
+            Map(("name", "Rollout__DefaultColour"), ("value", options.RolloutColours[0])),
+        };
+        routes.AddRange(options.RolloutColours.Select(c => (object)Map(("name", $"Rollout__Colours__{c}__0"), ("value", $"{http.Scheme}://{coloured.Name}-{c}:{http.Port}"))));
+        var rainbow = new Dictionary<string, string>(baseFiles)
+        {
+            [$"{coloured.Name}.yaml"] = Yaml.Write(DeployConventions.GeneratedHeader, ColouredDocuments(coloured, options.RolloutColours, live: null, servicePerColour: true)),
+            [$"{front.Name}.yaml"] = Yaml.Write(DeployConventions.GeneratedHeader, Documents(front, routes)),
+        };
+
+        return [.. Folder("variants/blue-green", blueGreen), .. Folder("variants/rainbow", rainbow)];
+
+        static IEnumerable<(string, string)> Folder(string folder, Dictionary<string, string> files) =>
+            files.Where(f => !f.Key.StartsWith("variants/", StringComparison.Ordinal)).Select(f => ($"{folder}/{f.Key}", f.Value));
+    }
+
+    /// <summary>
+    /// A Deployment and a disruption budget per colour; a Service per colour when asked; and the service's own
+    /// Service, selecting the <paramref name="live"/> colour, or every colour when none is named.
+    /// </summary>
+    private List<object> ColouredDocuments(DeployService service, IReadOnlyList<string> colours, string? live, bool servicePerColour)
+    {
+        var documents = new List<object>(service.Volumes.Select(v => VolumeClaim(service, v)));
+        foreach (var colour in colours)
+        {
+            var pods = Workload.For(service, colour);
+            documents.Add(Deployment(service, pods));
+            if (servicePerColour)
+            {
+                documents.Add(Service(service, pods, pods.Labels));
+            }
+
+            documents.Add(DisruptionBudget(pods));
+        }
+
+        var all = Workload.For(service);
+        var selector = new Dictionary<string, string>(all.Labels);
+        if (live is not null)
+        {
+            selector[Workload.ColourLabel] = live;
+        }
+
+        documents.Add(Service(service, all, selector));
+        return documents;
+    }
+
+    private List<object> Documents(DeployService service, IEnumerable<object>? extraEnvironment = null)
     {
         if (service.DatabaseServer is not null)
         {
@@ -76,7 +152,7 @@ public sealed class KubernetesWriter(DeployTopology topology, DeploymentOptions 
         var pods = Workload.For(service);
         var documents = new List<object>(service.Volumes.Select(v => VolumeClaim(service, v)))
         {
-            Deployment(service, pods),
+            Deployment(service, pods, extraEnvironment),
             Service(service, pods, pods.Labels),
             DisruptionBudget(pods),
         };
@@ -326,6 +402,12 @@ public sealed class KubernetesWriter(DeployTopology topology, DeploymentOptions 
     private List<object> Environment(DeployService service)
     {
         var omittedSecrets = _omitted.SelectMany(o => topology[o].Secrets).Select(s => s.Parameter).ToHashSet();
+        // Aspire adds a reference's connection properties as <NAME>_HOST, <NAME>_USERNAME, ... beside
+        // ConnectionStrings__<name>: they describe the left-out server, the external connection string replaces them.
+        var omittedProperties = service.Environment
+            .Where(v => v.ConnectionStringOf is { } owner && _omitted.Contains(owner) && v.Name.StartsWith(ConnectionStringsPrefix, StringComparison.Ordinal))
+            .Select(v => v.Name[ConnectionStringsPrefix.Length..].ToUpperInvariant() + "_")
+            .ToList();
         var variables = new List<object>();
         var helpers = new List<object>();
         foreach (var variable in service.Environment)
@@ -336,9 +418,10 @@ public sealed class KubernetesWriter(DeployTopology topology, DeploymentOptions 
                 continue;
             }
 
-            if (variable.Value.ReferencedResources.Any(_omitted.Contains) || variable.Value.Secrets.Any(s => omittedSecrets.Contains(s.Parameter)))
+            if (variable.Value.ReferencedResources.Any(_omitted.Contains) || variable.Value.Secrets.Any(s => omittedSecrets.Contains(s.Parameter))
+                || omittedProperties.Any(p => variable.Name.StartsWith(p, StringComparison.Ordinal)))
             {
-                // A setting of the left-out server (its host, port, password): the connection string above replaces it.
+                // A setting of the left-out server (its host, port, password): the connection string replaces it.
                 continue;
             }
 

@@ -54,22 +54,23 @@ public sealed partial class ComposeSmokeTests : IAsyncLifetime
         var admin = new NpgsqlConnectionStringBuilder(await PostgresServer.AdminConnectionStringAsync());
         Assert.Equal(postgres.Str("POSTGRES_USER"), admin.Username);
         _database = await PostgresServer.CreateDatabaseAsync();
-        var map = new AddressMap(new NpgsqlConnectionStringBuilder(_database).Database!, postgres.Str("POSTGRES_DB"), admin.Host!, admin.Port);
+        var map = new AddressMap(new NpgsqlConnectionStringBuilder(_database).Database!, postgres.Str("POSTGRES_DB"));
+        map.Services["postgres"] = (ContainerPort(services.Map("postgres"))!.Value, admin.Host!, admin.Port);
 
         // Loopback ports for the services the file builds, where their containers would listen.
         foreach (var (name, service) in services.Entries().Where(s => s.Value.Find("build") is not null))
         {
             if (ContainerPort(service) is { } port)
             {
-                map.Services[name] = (port, FreePort.Next());
+                map.Services[name] = (port, "127.0.0.1", FreePort.Next());
             }
         }
 
-        var publicUrl = $"http://127.0.0.1:{map.Services["proxy"].Local}";
+        var publicUrl = $"http://127.0.0.1:{map.Services["proxy"].Port}";
         settings["POSTGRES_PASSWORD"] = admin.Password!;
         settings["ADMIN_KEY"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         settings["RELEASY_PUBLIC_URL"] = publicUrl;
-        settings["RELEASY_PUBLIC_PORT"] = $"{map.Services["proxy"].Local}";
+        settings["RELEASY_PUBLIC_PORT"] = $"{map.Services["proxy"].Port}";
         Assert.All(settings, s => Assert.False(s.Value.Length == 0 && s.Key != "OTEL_EXPORTER_OTLP_ENDPOINT", $"{s.Key} has no test value"));
 
         var reached = new Dictionary<string, string> { ["postgres"] = "service_healthy" };
@@ -210,9 +211,9 @@ public sealed partial class ComposeSmokeTests : IAsyncLifetime
     }
 
     /// <summary>Where each Compose host name is on this machine.</summary>
-    private sealed class AddressMap(string database, string composeDatabase, string postgresHost, int postgresPort)
+    private sealed class AddressMap(string database, string composeDatabase)
     {
-        public Dictionary<string, (int Container, int Local)> Services { get; } = [];
+        public Dictionary<string, (int Container, string Host, int Port)> Services { get; } = [];
 
         public string Localize(string self, string value, Dictionary<string, string> volumes)
         {
@@ -221,23 +222,27 @@ public sealed partial class ComposeSmokeTests : IAsyncLifetime
                 return directory;
             }
 
-            value = value
-                .Replace("Host=postgres;Port=5432", $"Host={postgresHost};Port={postgresPort}", StringComparison.Ordinal)
-                .Replace("@postgres:5432/", $"@{postgresHost}:{postgresPort}/", StringComparison.Ordinal)
-                .Replace($"Database={composeDatabase}", $"Database={database}", StringComparison.Ordinal);
-            foreach (var (name, (container, local)) in Services)
+            value = value.Replace($"Database={composeDatabase}", $"Database={database}", StringComparison.Ordinal);
+            value = value.EndsWith($"/{composeDatabase}", StringComparison.Ordinal) ? value[..^composeDatabase.Length] + database : value;
+            foreach (var (name, (container, host, port)) in Services)
             {
-                value = value.Replace($"//{name}:{container}", $"//127.0.0.1:{local}", StringComparison.Ordinal);
+                value = value == name ? host : value
+                    .Replace($"Host={name};Port={container}", $"Host={host};Port={port}", StringComparison.Ordinal)
+                    .Replace($"//{name}:{container}", $"//{host}:{port}", StringComparison.Ordinal)
+                    .Replace($"@{name}:{container}", $"@{host}:{port}", StringComparison.Ordinal);
             }
 
             if (Services.TryGetValue(self, out var own))
             {
-                // The service's own listening address: every interface of its container, the loopback here.
-                value = value == $"{own.Container}" ? $"{own.Local}" : value.Replace($"0.0.0.0:{own.Container}", $"127.0.0.1:{own.Local}", StringComparison.Ordinal);
+                // The service's own listening address (every interface of its container) and its health probe (the
+                // container's loopback): the loopback port here.
+                value = value == $"{own.Container}" ? $"{own.Port}" : value
+                    .Replace($"0.0.0.0:{own.Container}", $"127.0.0.1:{own.Port}", StringComparison.Ordinal)
+                    .Replace($"//127.0.0.1:{own.Container}/", $"//127.0.0.1:{own.Port}/", StringComparison.Ordinal);
             }
 
-            value = value == "postgres" ? postgresHost : value;
-            Assert.DoesNotMatch(@"(//|@|Host=)(postgres|api|proxy|migrations)\b", value);
+            // No Compose host name is left where a host goes (a user name may still read "postgres").
+            Assert.DoesNotMatch(@"(@|Host=)(postgres|api|proxy|migrations)\b|//(postgres|api|proxy|migrations):[0-9]+(/|$)", value);
             return value;
         }
     }

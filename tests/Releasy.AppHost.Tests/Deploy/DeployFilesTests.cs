@@ -239,6 +239,37 @@ public sealed partial class DeployFilesTests(GeneratedDeployment generated) : IC
         }
     }
 
+    [Fact]
+    public void The_blue_green_variant_runs_two_colours_behind_one_service_selecting_blue()
+    {
+        var documents = Variant("blue-green");
+
+        Assert.Equal(["api-blue", "api-green"], Kind(documents, "Deployment").Select(d => d.Map("metadata").Str("name")).Where(n => n.StartsWith("api", StringComparison.Ordinal)));
+        var selector = Named(documents, "Service", "api").Map("spec").Map("selector");
+        Assert.Equal("blue", selector.Str("colour"));
+        Assert.Equal("api", selector.Str("app.kubernetes.io/name"));
+        Assert.Equal("green", Named(documents, "Deployment", "api-green").Map("spec").Map("selector").Map("matchLabels").Str("colour"));
+        Assert.Contains(Kind(documents, "Job"), j => j.Map("metadata").Str("name") == "migrations");
+    }
+
+    [Fact]
+    public void The_rainbow_variant_gives_each_colour_its_service_and_the_proxy_its_routes()
+    {
+        var documents = Variant("rainbow");
+        var proxyEnv = Named(documents, "Deployment", "proxy").Map("spec").Map("template").Map("spec").Seq("containers").Children.Single().Seq("env").Children;
+
+        Assert.Contains(proxyEnv, v => v.Str("name") == "Rollout__DefaultColour" && v.Str("value") == "blue");
+        foreach (var colour in new[] { "blue", "green", "red" })
+        {
+            Assert.Equal(colour, Named(documents, "Service", $"api-{colour}").Map("spec").Map("selector").Str("colour"));
+            Assert.Equal(colour, Named(documents, "Deployment", $"api-{colour}").Map("spec").Map("template").Map("metadata").Map("labels").Str("colour"));
+            Assert.Contains(proxyEnv, v => v.Str("name") == $"Rollout__Colours__{colour}__0" && v.Str("value") == $"http://api-{colour}:8080");
+        }
+    }
+
+    private List<(string File, YamlMappingNode Document)> Variant(string name) =>
+        GeneratedDeployment.At(Path.Combine(generated.Directory, "kubernetes", "variants", name)).KubernetesHere();
+
     private static IEnumerable<YamlMappingNode> Kind(List<(string File, YamlMappingNode Document)> documents, string kind) =>
         documents.Select(d => d.Document).Where(d => d.Str("kind") == kind);
 

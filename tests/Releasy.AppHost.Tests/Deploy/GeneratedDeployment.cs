@@ -53,8 +53,11 @@ public sealed class GeneratedDeployment : IAsyncLifetime
     public YamlMappingNode Compose() => LoadAll(Read("compose/docker-compose.yaml")).Single();
 
     /// <summary>Every Kubernetes document, with the file it came from.</summary>
-    public List<(string File, YamlMappingNode Document)> Kubernetes() =>
-        System.IO.Directory.EnumerateFiles(Path.Combine(Directory, "kubernetes"), "*.yaml").Order(StringComparer.Ordinal)
+    public List<(string File, YamlMappingNode Document)> Kubernetes() => At(Path.Combine(Directory, "kubernetes")).KubernetesHere();
+
+    /// <summary>The Kubernetes documents of the folder itself (not of its subfolders).</summary>
+    public List<(string File, YamlMappingNode Document)> KubernetesHere() =>
+        System.IO.Directory.EnumerateFiles(Directory, "*.yaml").Order(StringComparer.Ordinal)
             .SelectMany(f => LoadAll(File.ReadAllText(f)).Select(d => (Path.GetFileName(f), d)))
             .ToList();
 
