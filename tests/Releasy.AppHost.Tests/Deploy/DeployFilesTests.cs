@@ -74,9 +74,8 @@ public sealed partial class DeployFilesTests(GeneratedDeployment generated) : IC
     {
         foreach (var (name, service) in generated.Compose().Map("services").Entries())
         {
-            var user = service.Str("user");
-            Assert.Matches("^[1-9][0-9]*:[1-9][0-9]*$", user);
-            Assert.Equal("true", service.Str("read_only"));
+            Assert.True(Regex.IsMatch(service.Str("user"), "^[1-9][0-9]*:[1-9][0-9]*$"), $"{name} runs as {service.Str("user")}");
+            Assert.True(service.Str("read_only") == "true", $"{name} has a writable root filesystem");
         }
     }
 
