@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Releasy.AppHost.Deploy;
 using Releasy.AppHost.Lifecycle;
 using Releasy.AppHost.Settings;
 
@@ -11,7 +12,7 @@ int apiInstances;
 if (builder.ExecutionContext.IsPublishMode)
 {
     // A deployable description: PostgreSQL as a container with a volume, secrets generated at deployment.
-    db = builder.AddPostgres("postgres").WithDataVolume().AddDatabase("releasydb");
+    db = builder.AddPostgres("postgres").WithDataVolume("releasy-postgres-data").AddDatabase("releasydb");
     adminKey = builder.AddParameter("admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
     apiInstances = 1;
 }
@@ -32,6 +33,7 @@ var apis = builder.AddProjectInstances<Projects.Releasy_Api>("api", apiInstances
     .WithHttpEndpoint()
     .WithReference(db).WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health")
+    .WithDeploymentVolume("api-artifacts", "/var/lib/releasy/artifacts", "RELEASY_ARTIFACT_DIR")
     .WithRestartOnFailure());
 
 var proxy = builder.AddProject<Projects.Releasy_Proxy>("proxy")
@@ -46,4 +48,5 @@ foreach (var api in apis)
 }
 
 builder.ReportFailedDependencies();
+builder.AddDeploymentFiles();
 builder.Build().Run();

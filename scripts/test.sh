@@ -101,6 +101,25 @@ run_tests() {
   grep -vE 'warning NU1603' "$RESULTS/$name.log" | grep -E '^ *(Failed |Error Message|Passed!|Failed!)|error|Aborted' | head -300 || true
 }
 
+# The deployment files in deploy/, offline: Compose's own validation, and every Kubernetes document against the
+# Kubernetes schemas (npm kubernetes-models). A failure fails the run like a failed suite.
+check_deploy_files() {
+  if ! command -v docker-compose >/dev/null; then
+    log "docker-compose not found: installing it from Debian packages"
+    apt_install docker-compose
+  fi
+  if [ ! -d tests/node_modules/kubernetes-models ] || [ ! -d tests/node_modules/js-yaml ]; then
+    npm ci --prefix tests --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+  log "checking deploy/ (docker-compose config, Kubernetes schemas)"
+  # Unset secrets are warnings here: .env is the operator's, never committed.
+  if ! docker-compose -f deploy/compose/docker-compose.yaml config -q 2>"$RESULTS/compose.txt"; then
+    cat "$RESULTS/compose.txt" >&2
+    FAILED_RUNS+=("deploy-compose")
+  fi
+  node tests/deploy/validate-k8s.mjs deploy/kubernetes >&2 || FAILED_RUNS+=("deploy-kubernetes")
+}
+
 ensure_postgres
 ensure_chromium
 ensure_node_tools
@@ -116,6 +135,7 @@ fi
 SUITES=(Releasy.Api.Tests Releasy.AppHost.Tests Releasy.MigrationService.Tests Releasy.Proxy.Tests)
 run_tests postgres Releasy.sln
 RELEASY_TEST_DATABASE=sqlite run_tests sqlite tests/Releasy.Api.Tests
+check_deploy_files
 
 passed=0; failed=0; skipped=0
 while read -r f p s; do
