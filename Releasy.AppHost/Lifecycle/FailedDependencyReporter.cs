@@ -28,6 +28,8 @@ internal sealed class FailedDependencyReporter(
 
         var waiters = model.Resources
             .Where(r => r.Annotations.OfType<WaitAnnotation>().Any(w => w.Resource == e.Resource))
+            // A resource started only on demand (a rollout colour) is not waiting to start.
+            .Where(r => !r.HasAnnotationOfType<ExplicitStartupAnnotation>())
             .Select(r => $"'{r.Name}'")
             .ToList();
         if (waiters.Count > 0 && _reported.TryAdd(e.ResourceId, true))
