@@ -15,13 +15,14 @@ internal sealed class FailedDependencyReporter(
     DistributedApplicationModel model,
     IConfiguration configuration,
     IHostApplicationLifetime lifetime,
+    IntentionalStops intentionalStops,
     ILogger<FailedDependencyReporter> logger) : ResourceEventSubscriber(notifications, lifetime)
 {
     private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
 
     protected override void OnResourceEvent(ResourceEvent e, CancellationToken stopping)
     {
-        if (!ResourceStates.IsFailedExit(e.Snapshot) || _reported.ContainsKey(e.ResourceId))
+        if (!ResourceStates.IsFailedExit(e.Snapshot) || _reported.ContainsKey(e.ResourceId) || intentionalStops.Contains(e.Resource))
         {
             return;
         }

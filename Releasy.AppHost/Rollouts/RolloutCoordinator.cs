@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Releasy.AppHost.Lifecycle;
 
 namespace Releasy.AppHost.Rollouts;
 
@@ -15,16 +16,18 @@ internal sealed class RolloutCoordinator(
     ResourceCommandService commands,
     ResourceNotificationService notifications,
     ResourceLoggerService logs,
+    IntentionalStops intentionalStops,
     TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private int _revision;
 
     public RolloutPlan Plan { get; private set; } = RolloutPlan.Initial(topology.Colours[0]);
 
     private ILogger Log => logs.GetLogger(topology.Proxy);
 
     /// <summary>Writes the current plan, as the proxy (re)starts.</summary>
-    public Task WriteAsync(CancellationToken ct) => topology.File.WriteAsync(Plan, topology.AddressOf, ct);
+    public Task WriteAsync(CancellationToken ct) => topology.File.WriteAsync(Plan, _revision, topology.AddressOf, ct);
 
     /// <summary>Blue/green: the other colour starts, becomes the default, and the old one drains and stops.</summary>
     public Task<ExecuteCommandResult> SwitchAsync(CancellationToken ct) =>
@@ -134,13 +137,44 @@ internal sealed class RolloutCoordinator(
         }
     }
 
-    /// <summary>Writes the plan, then waits for the proxy to apply it and for requests already sent to finish.</summary>
+    /// <summary>
+    /// Writes the plan, waits until the proxy's log says it applied it (a refused or unnoticed file stops the rollout
+    /// before any instance is stopped), then waits for the requests already sent under the old plan to finish.
+    /// </summary>
     private async Task ApplyAsync(RolloutPlan plan, string step, CancellationToken ct)
     {
-        await topology.File.WriteAsync(plan, topology.AddressOf, ct).ConfigureAwait(false);
+        var revision = _revision + 1;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(topology.Settings.HealthyTimeout);
+        var applied = ProxyLogsAsync(RolloutFile.AppliedLine(revision), timeout.Token);
+        await topology.File.WriteAsync(plan, revision, topology.AddressOf, ct).ConfigureAwait(false);
+        _revision = revision;
+        try
+        {
+            await applied.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the proxy did not apply rollout {revision} ({step}) within {topology.Settings.HealthyTimeout.TotalSeconds:0} s; see its log");
+        }
+
         Plan = plan;
-        Log.Step(step);
+        Log.Step($"{step} (rollout {revision} applied by the proxy)");
         await Task.Delay(topology.Settings.Settle, time, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes once the proxy's console log holds <paramref name="text"/>.</summary>
+    private async Task ProxyLogsAsync(string text, CancellationToken ct)
+    {
+        await foreach (var batch in logs.WatchAsync(topology.Proxy).WithCancellation(ct).ConfigureAwait(false))
+        {
+            if (batch.Any(l => l.Content.Contains(text, StringComparison.Ordinal)))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException("the proxy's log ended");
     }
 
     private async Task StopAsync(ProjectResource instance, CancellationToken ct)
@@ -151,6 +185,7 @@ internal sealed class RolloutCoordinator(
             return;
         }
 
+        intentionalStops.Stopping(instance);
         var result = await commands.ExecuteCommandAsync(instance, KnownResourceCommands.StopCommand, ct).ConfigureAwait(false);
         if (!result.Success)
         {
@@ -170,6 +205,7 @@ internal sealed class RolloutCoordinator(
             return;
         }
 
+        intentionalStops.Starting(instance);
         var result = await commands.ExecuteCommandAsync(instance, KnownResourceCommands.StartCommand, ct).ConfigureAwait(false);
         if (!result.Success)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Releasy.AppHost.Lifecycle;
 using Releasy.AppHost.Settings;
 
 namespace Releasy.AppHost.Rollouts;
@@ -29,6 +30,7 @@ public static class RolloutExtensions
 
         var file = new RolloutFile(StateDirectory.From(builder.Configuration).PathOf("rollout.json"));
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IntentionalStops>();
         builder.Services.AddSingleton(new RolloutTopology(colours, proxy.Resource, file, RolloutSettings.From(builder.Configuration)));
         builder.Services.AddSingleton<RolloutCoordinator>();
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(proxy.Resource, (e, ct) => Coordinator(e.Services).WriteAsync(ct));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -11,12 +12,15 @@ namespace Releasy.AppHost.Rollouts;
 public sealed class RolloutFile(string path)
 {
     public const string Variable = "RELEASY_PROXY_ROLLOUT_FILE";
+
+    /// <summary>What the proxy logs once it has applied revision N (Releasy.Proxy's RolloutReloadLog).</summary>
+    public static string AppliedLine(int revision) => $"Rollout {revision.ToString(CultureInfo.InvariantCulture)} applied:";
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
-    /// <summary>Writes the plan, with each instance's address.</summary>
-    public async Task WriteAsync(RolloutPlan plan, Func<string, string> addressOf, CancellationToken ct)
+    /// <summary>Writes the plan, with each instance's address; the proxy logs <paramref name="revision"/> once it applies it.</summary>
+    public async Task WriteAsync(RolloutPlan plan, int revision, Func<string, string> addressOf, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(addressOf);
@@ -28,6 +32,7 @@ public sealed class RolloutFile(string path)
 
         var rollout = new JsonObject
         {
+            ["Revision"] = revision.ToString(CultureInfo.InvariantCulture),
             ["DefaultColour"] = plan.DefaultColour,
             ["Colours"] = colours,
             ["Assignments"] = new JsonObject(plan.Assignments.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))),

@@ -5,13 +5,13 @@ namespace Releasy.AppHost.Rollouts;
 /// <summary>The lines a rollout writes to the proxy's console log in the dashboard.</summary>
 internal static partial class RolloutLog
 {
-    [LoggerMessage(LogLevel.Information, "{Rollout}: starting")]
+    [LoggerMessage(LogLevel.Information, "rollout {Rollout}: starting")]
     public static partial void Starting(this ILogger logger, string rollout);
 
-    [LoggerMessage(LogLevel.Information, "{Rollout}: {Outcome}")]
+    [LoggerMessage(LogLevel.Information, "rollout {Rollout}: {Outcome}")]
     public static partial void Finished(this ILogger logger, string rollout, string outcome);
 
-    [LoggerMessage(LogLevel.Error, "{Rollout} stopped: {Error}")]
+    [LoggerMessage(LogLevel.Error, "rollout {Rollout} stopped: {Error}")]
     public static partial void Failed(this ILogger logger, string rollout, string error);
 
     [LoggerMessage(LogLevel.Information, "rollout: {Step}")]

@@ -30,8 +30,8 @@ public sealed class RolloutProxyConfiguration : ConfigurationProvider, IConfigur
     /// <summary>The rules behind the current data.</summary>
     public RolloutRules Rules { get; private set; }
 
-    /// <summary>Raised after a reload: the rules now applied, or why the new ones were refused.</summary>
-    public event Action<RolloutRules, string?>? Reloaded;
+    /// <summary>Raised after a reload: the rules now applied, or the refused revision and why.</summary>
+    public event Action<RolloutRules, string?, string?>? Reloaded;
 
     public static string ClusterIdOf(string colour) => ClusterPrefix + colour;
 
@@ -47,11 +47,11 @@ public sealed class RolloutProxyConfiguration : ConfigurationProvider, IConfigur
             Data = Generate(_application, rules);
             Rules = rules;
             OnReload();
-            Reloaded?.Invoke(rules, null);
+            Reloaded?.Invoke(rules, null, null);
         }
         catch (InvalidOperationException ex)
         {
-            Reloaded?.Invoke(Rules, ex.Message);
+            Reloaded?.Invoke(Rules, RolloutRules.RevisionOf(_application), ex.Message);
         }
     }
 

@@ -20,11 +20,11 @@ internal sealed partial class RolloutReloadLog(RolloutProxyConfiguration rollout
         return Task.CompletedTask;
     }
 
-    private void OnReloaded(RolloutRules rules, string? refusal)
+    private void OnReloaded(RolloutRules rules, string? refusedRevision, string? refusal)
     {
         if (refusal is not null)
         {
-            Refused(refusal);
+            Refused(refusedRevision ?? "-", refusal);
         }
         else
         {
@@ -33,13 +33,14 @@ internal sealed partial class RolloutReloadLog(RolloutProxyConfiguration rollout
     }
 
     private void Applied(RolloutRules rules) => Applied(
+        rules.Revision ?? "-",
         rules.HasColours ? rules.DefaultColour! : "(none: one api cluster)",
         string.Join(", ", rules.Colours.Select(c => $"{c.Key} ({c.Value.Count})")),
         rules.Assignments.Count);
 
-    [LoggerMessage(LogLevel.Information, "Rollout: default colour {DefaultColour}; colours {Colours}; {Assignments} assignments")]
-    private partial void Applied(string defaultColour, string colours, int assignments);
+    [LoggerMessage(LogLevel.Information, "Rollout {Revision} applied: default colour {DefaultColour}; colours {Colours}; {Assignments} assignments")]
+    private partial void Applied(string revision, string defaultColour, string colours, int assignments);
 
-    [LoggerMessage(LogLevel.Error, "Rollout: the new configuration is refused and the previous one stays. {Reason}")]
-    private partial void Refused(string reason);
+    [LoggerMessage(LogLevel.Error, "Rollout {Revision} refused, the previous one stays: {Reason}")]
+    private partial void Refused(string revision, string reason);
 }

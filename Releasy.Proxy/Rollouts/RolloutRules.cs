@@ -10,7 +10,8 @@ namespace Releasy.Proxy.Rollouts;
 public sealed partial record RolloutRules(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Colours,
     string? DefaultColour,
-    IReadOnlyDictionary<string, string> Assignments)
+    IReadOnlyDictionary<string, string> Assignments,
+    string? Revision = null)
 {
     public const string Section = "Rollout";
     public const string FileVariable = "RELEASY_PROXY_ROLLOUT_FILE";
@@ -77,7 +78,17 @@ public sealed partial record RolloutRules(
             }
         }
 
-        return problems.Count == 0 ? new RolloutRules(colours, defaultColour, assignments) : throw Invalid(problems);
+        return problems.Count == 0 ? new RolloutRules(colours, defaultColour, assignments, RevisionOf(configuration)) : throw Invalid(problems);
+    }
+
+    /// <summary>
+    /// <c>Rollout:Revision</c>: an optional label of the writer's, echoed in the proxy's log when the rollout applies,
+    /// so the writer can tell when the proxy has taken a change up.
+    /// </summary>
+    public static string? RevisionOf(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration[$"{Section}:Revision"] is { Length: > 0 and <= 64 } revision && revision.All(char.IsAsciiLetterOrDigit) ? revision : null;
     }
 
     private static List<string> Addresses(IConfigurationSection colour, List<string> problems)

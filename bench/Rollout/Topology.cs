@@ -41,7 +41,8 @@ internal sealed class Topology : IAsyncDisposable
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = false },
             [$"--AppHost:StateDirectory={state}", "--RELEASY_BIND_ADDR=127.0.0.1:0"]);
         // The services' own logs go to the dashboard, not here; this prints only the rollout's lines (below).
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Releasy.AppHost.Resources", LogLevel.None));
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Releasy.AppHost.Resources", LogLevel.None)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         // The proxy's per-caller rate limit would answer 429 to a load that all comes from one key: lift it here.
         builder.CreateResourceBuilder<ProjectResource>("proxy").WithEnvironment("Proxy__RateLimit__PermitLimit", "100000000");
         var topology = new Topology(await builder.BuildAsync(), state, clock);
@@ -118,7 +119,7 @@ internal sealed class Topology : IAsyncDisposable
         {
             await foreach (var batch in logs.WatchAsync(_proxy))
             {
-                foreach (var line in batch.Where(l => l.Content.Contains("ollout", StringComparison.Ordinal)))
+                foreach (var line in batch.Where(l => l.Content.Contains("rollout ", StringComparison.OrdinalIgnoreCase) || l.Content.Contains("rollout:", StringComparison.Ordinal)))
                 {
                     Console.WriteLine($"  [{_clock.Elapsed.TotalSeconds,6:0.0} s] {Trim(line.Content)}");
                 }

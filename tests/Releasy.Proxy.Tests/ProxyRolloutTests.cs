@@ -15,6 +15,7 @@ public sealed class ProxyRolloutTests : IAsyncLifetime
     private const string AssignedKey = "releasy_GrEn" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
     private const string OtherKey = "releasy_BlUe" + "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
     private string _directory = "";
+    private int _revision;
 
     private string RolloutFile => Path.Combine(_directory, "rollout.json");
 
@@ -118,9 +119,10 @@ public sealed class ProxyRolloutTests : IAsyncLifetime
         using var client = proxy.CreateClient();
 
         await WriteRolloutAsync("purple", new() { ["blue"] = [blue.Url], ["green"] = [green.Url] });
-        await Eventually.UntilAsync(() => Task.FromResult(proxy.Output), o => o.Contains("Rollout: the new configuration is refused", StringComparison.Ordinal),
+        await Eventually.UntilAsync(() => Task.FromResult(proxy.Output), o => o.Contains("Rollout 2 refused, the previous one stays", StringComparison.Ordinal),
             "the proxy to refuse the rollout");
 
+        Assert.Contains("Rollout 1 applied: default colour blue; colours blue (1), green (1); 0 assignments", proxy.Output, StringComparison.Ordinal);
         Assert.Contains("Rollout:DefaultColour 'purple' is not one of the colours (blue, green)", proxy.Output, StringComparison.Ordinal);
         Assert.Equal("blue", await BackendOfAsync(client, "/v1/releases"));
         Assert.Equal("green", await BackendOfAsync(client, "/v1/releases", version: "green"));
@@ -186,6 +188,7 @@ public sealed class ProxyRolloutTests : IAsyncLifetime
     {
         var rollout = new JsonObject
         {
+            ["Revision"] = (++_revision).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DefaultColour"] = defaultColour,
             ["Colours"] = new JsonObject(colours.Select(c => KeyValuePair.Create(c.Key, (JsonNode?)new JsonArray([.. c.Value.Select(v => (JsonNode?)v)])))),
             ["Assignments"] = new JsonObject((assignments ?? []).Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))),

@@ -17,8 +17,8 @@ public sealed class RolloutPlanTests : IDisposable
 
     public RolloutPlanTests()
     {
-        _blue = new ColourSet("blue", [_builder.AddProject("api", "api.csproj"), _builder.AddProject("api-2", "api.csproj")]);
-        _green = new ColourSet("green", [_builder.AddProject("api-green", "api.csproj"), _builder.AddProject("api-green-2", "api.csproj")]);
+        _blue = new ColourSet("blue", [_builder.AddProject<Projects.Releasy_Api>("api"), _builder.AddProject<Projects.Releasy_Api>("api-2")]);
+        _green = new ColourSet("green", [_builder.AddProject<Projects.Releasy_Api>("api-green"), _builder.AddProject<Projects.Releasy_Api>("api-green-2")]);
     }
 
     [Fact]
@@ -63,10 +63,11 @@ public sealed class RolloutPlanTests : IDisposable
         var file = new RolloutFile(Path.Combine(_directory, "rollout.json"));
         var plan = RolloutPlan.Initial(_blue).WithColour(_green).WithoutInstance("green", "api-green-2").WithAssignment("releasy_AbCd", "green");
 
-        await file.WriteAsync(plan, name => $"http://127.0.0.1:{(name.Contains("green", StringComparison.Ordinal) ? 2 : 1)}000/{name}", CancellationToken.None);
+        await file.WriteAsync(plan, 7, name => $"http://127.0.0.1:{(name.Contains("green", StringComparison.Ordinal) ? 2 : 1)}000/{name}", CancellationToken.None);
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file.Path));
         var rollout = json.RootElement.GetProperty("Rollout");
+        Assert.Equal("7", rollout.GetProperty("Revision").GetString());
         Assert.Equal("blue", rollout.GetProperty("DefaultColour").GetString());
         Assert.Equal(["http://127.0.0.1:1000/api", "http://127.0.0.1:1000/api-2"], Strings(rollout.GetProperty("Colours").GetProperty("blue")));
         Assert.Equal(["http://127.0.0.1:2000/api-green"], Strings(rollout.GetProperty("Colours").GetProperty("green")));
