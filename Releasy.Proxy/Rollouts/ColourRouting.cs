@@ -28,10 +28,10 @@ public static class ColourRouting
         }
 
         var clusters = context.RequestServices.GetRequiredService<IProxyStateLookup>();
-        var requested = context.Request.Headers[VersionHeader];
-        if (requested.Count > 0)
+        // As for every header (the contract's 1.10): the first occurrence, trimmed; empty counts as absent.
+        var name = context.Request.Headers[VersionHeader].FirstOrDefault()?.Trim();
+        if (!string.IsNullOrEmpty(name))
         {
-            var name = requested.ToString();
             if (!RolloutRules.IsColourName(name) || !clusters.TryGetCluster(RolloutProxyConfiguration.ClusterIdOf(name), out var named))
             {
                 await ProxyErrors.WriteAsync(context, StatusCodes.Status400BadRequest, UnknownVersionMessage + Sanitise(name));

@@ -43,6 +43,8 @@ public sealed class ProxyRolloutTests : IAsyncLifetime
         Assert.Equal("blue", await BackendOfAsync(client, "/v1/releases"));
         Assert.Equal("green", await BackendOfAsync(client, "/v1/releases", version: "green"));
         Assert.Equal("blue", await BackendOfAsync(client, "/v1/releases", version: "blue"));
+        Assert.Equal("blue", await BackendOfAsync(client, "/v1/releases", version: " "));
+        Assert.Equal("green", await BackendOfAsync(client, "/v1/releases", version: " green "));
         var versionOfGreen = await client.SendAsync(Get("/version", version: "green"));
         Assert.Contains("\"backend\":\"green\"", await versionOfGreen.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
