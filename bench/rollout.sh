@@ -13,5 +13,7 @@ case "${1:-}" in
   *) echo "usage: bash bench/rollout.sh blue-green|rolling|rainbow|all [--short]" >&2; exit 2 ;;
 esac
 dotnet build "$repo/bench/Rollout" -v quiet --nologo >/dev/null
-cd "$(mktemp -d /tmp/releasy-rollout-run.XXXXXX)"
-exec dotnet "$repo/artifacts/bin/Rollout/debug/Rollout.dll" "$@"
+work=$(mktemp -d /tmp/releasy-rollout-run.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+dotnet "$repo/artifacts/bin/Rollout/debug/Rollout.dll" "$@"
