@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Releasy.AppHost.Deploy;
 using Releasy.AppHost.Lifecycle;
+using Releasy.AppHost.Rollouts;
 using Releasy.AppHost.Settings;
 
 // The Releasy topology, in start order: database, migrations, API instances, the public proxy.
@@ -28,21 +29,26 @@ var migrations = builder.AddProject<Projects.Releasy_MigrationService>("migratio
     .WithBuiltExecutable()
     .WithReference(db).WaitFor(db);
 
-var apis = builder.AddProjectInstances<Projects.Releasy_Api>("api", apiInstances, api => api
+IResourceBuilder<ProjectResource> ApiInstance(IResourceBuilder<ProjectResource> api) => api
     .WithBuiltExecutable()
     .WithHttpEndpoint()
     .WithReference(db).WaitForCompletion(migrations)
     .WithHttpHealthCheck("/health")
     .WithDeploymentVolume("api-artifacts", "/var/lib/releasy/artifacts", "RELEASY_ARTIFACT_DIR")
-    .WithRestartOnFailure());
+    .WithRestartOnFailure();
+
+var apis = builder.AddProjectInstances<Projects.Releasy_Api>("api", apiInstances, ApiInstance);
+// Rollouts (run mode): a second colour of the same instances, started by the dashboard's rollout commands.
+var greens = builder.AddRolloutColour<Projects.Releasy_Api>("api-green", apiInstances, ApiInstance, buildSetting: "AppHost:GreenBuild");
 
 var proxy = builder.AddProject<Projects.Releasy_Proxy>("proxy")
     .WithBuiltExecutable()
     .WithPublicHttpEndpoint()
     .WithHttpHealthCheck("/health")
-    .WithInstanceReferences("api", apis);
+    .WithInstanceReferences("api", apis)
+    .WithRollouts(new ColourSet("blue", apis), new ColourSet("green", greens));
 
-foreach (var api in apis)
+foreach (var api in apis.Concat(greens))
 {
     api.WithReleasySettings(adminKey, proxy);
 }

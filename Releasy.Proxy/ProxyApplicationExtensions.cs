@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Releasy.Proxy;
+using Releasy.Proxy.Rollouts;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -13,7 +14,8 @@ public static class ProxyApplicationExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var proxyConfig = builder.Configuration.GetSection(ReverseProxySection);
+        // The application's ReverseProxy section, with a cluster per colour when a rollout names colours.
+        var proxyConfig = builder.AddRollouts();
         if (!proxyConfig.GetSection("Routes").GetChildren().Any())
         {
             // Without this the proxy would start and answer 404 to everything.
@@ -64,6 +66,7 @@ public static class ProxyApplicationExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapReverseProxy(proxy =>
         {
+            proxy.Use(ColourRouting.InvokeAsync);
             proxy.Use(IdempotentRetry.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();

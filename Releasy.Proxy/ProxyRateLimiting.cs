@@ -44,10 +44,9 @@ public static class ProxyRateLimiting
     {
         ArgumentNullException.ThrowIfNull(context);
         var headers = context.Request.Headers;
-        if (headers[ApiKeyHeader] is [{ } apiKey] && apiKey.Length > LookupPrefixLength
-            && apiKey.StartsWith(ApiKeyPrefix, StringComparison.Ordinal))
+        if (ApiKeyLookupPrefix(headers) is { } prefix)
         {
-            return "key:" + apiKey[..LookupPrefixLength];
+            return "key:" + prefix;
         }
 
         if (headers[AdminKeyHeader] is [{ Length: > 0 } adminKey])
@@ -61,6 +60,16 @@ public static class ProxyRateLimiting
         }
 
         return "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+    }
+
+    /// <summary>The customer API key's lookup prefix (its first 12 characters), or null without a customer key.</summary>
+    public static string? ApiKeyLookupPrefix(IHeaderDictionary headers)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        return headers[ApiKeyHeader] is [{ } apiKey] && apiKey.Length > LookupPrefixLength
+            && apiKey.StartsWith(ApiKeyPrefix, StringComparison.Ordinal)
+            ? apiKey[..LookupPrefixLength]
+            : null;
     }
 
     /// <summary>The <c>sub</c> claim of a bearer JWT, read without validation; null for anything else.</summary>

@@ -137,6 +137,13 @@ run_tests postgres Releasy.sln
 RELEASY_TEST_DATABASE=sqlite run_tests sqlite tests/Releasy.Api.Tests
 check_deploy_files
 
+# The rollout proof, short: rolling, rainbow and blue/green under load on one topology, each with 0 failed requests.
+log "running the rollout proof (bench/rollout.sh all --short)"
+if ! bash bench/rollout.sh all --short >"$RESULTS/rollout.txt" 2>&1; then
+  FAILED_RUNS+=("rollout")
+fi
+grep -E '^(strategy|failed requests|  [0-9]+ ×|p99|customers|download tokens|X-Releasy|result)' "$RESULTS/rollout.txt" || tail -20 "$RESULTS/rollout.txt"
+
 passed=0; failed=0; skipped=0
 while read -r f p s; do
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))

@@ -15,19 +15,22 @@ internal sealed class FailedDependencyReporter(
     DistributedApplicationModel model,
     IConfiguration configuration,
     IHostApplicationLifetime lifetime,
+    IntentionalStops intentionalStops,
     ILogger<FailedDependencyReporter> logger) : ResourceEventSubscriber(notifications, lifetime)
 {
     private readonly ConcurrentDictionary<string, bool> _reported = new(StringComparer.Ordinal);
 
     protected override void OnResourceEvent(ResourceEvent e, CancellationToken stopping)
     {
-        if (!ResourceStates.IsFailedExit(e.Snapshot) || _reported.ContainsKey(e.ResourceId))
+        if (!ResourceStates.IsFailedExit(e.Snapshot) || _reported.ContainsKey(e.ResourceId) || intentionalStops.Contains(e.Resource))
         {
             return;
         }
 
         var waiters = model.Resources
             .Where(r => r.Annotations.OfType<WaitAnnotation>().Any(w => w.Resource == e.Resource))
+            // A resource started only on demand (a rollout colour) is not waiting to start.
+            .Where(r => !r.HasAnnotationOfType<ExplicitStartupAnnotation>())
             .Select(r => $"'{r.Name}'")
             .ToList();
         if (waiters.Count > 0 && _reported.TryAdd(e.ResourceId, true))

@@ -10,6 +10,7 @@ public static class LifecycleExtensions
     {
         ArgumentNullException.ThrowIfNull(resource);
         resource.ApplicationBuilder.Services.TryAddSingleton(TimeProvider.System);
+        resource.ApplicationBuilder.Services.TryAddSingleton<IntentionalStops>();
         resource.ApplicationBuilder.Services.TryAddEventingSubscriber<RestartOnFailure>();
         return resource.WithAnnotation(new RestartOnFailureAnnotation(
             MaxRestarts: 5, FirstDelay: TimeSpan.FromSeconds(1), MaxDelay: TimeSpan.FromSeconds(30), Window: TimeSpan.FromMinutes(10)));
@@ -19,6 +20,7 @@ public static class LifecycleExtensions
     public static IDistributedApplicationBuilder ReportFailedDependencies(this IDistributedApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton<IntentionalStops>();
         builder.Services.TryAddEventingSubscriber<FailedDependencyReporter>();
         return builder;
     }

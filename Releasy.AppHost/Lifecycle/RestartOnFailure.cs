@@ -15,6 +15,7 @@ internal sealed class RestartOnFailure(
     ResourceLoggerService resourceLogs,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
+    IntentionalStops intentionalStops,
     ILogger<RestartOnFailure> logger) : ResourceEventSubscriber(notifications, lifetime)
 {
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _restarts = new(StringComparer.Ordinal);
@@ -27,7 +28,7 @@ internal sealed class RestartOnFailure(
             return;
         }
 
-        if (!ResourceStates.IsFailedExit(e.Snapshot))
+        if (!ResourceStates.IsFailedExit(e.Snapshot) || intentionalStops.Contains(e.Resource))
         {
             // Running again: a later exit is a new failure.
             if (e.Snapshot.State?.Text == KnownResourceStates.Running)

@@ -57,6 +57,8 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
     [InlineData("HEAD", "/ready")]
     [InlineData("GET", "/live")]
     [InlineData("HEAD", "/live")]
+    [InlineData("GET", "/version")]
+    [InlineData("HEAD", "/version")]
     public async Task Forwards_the_api_meta_routes_to_the_api_cluster(string method, string path)
     {
         var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
@@ -77,6 +79,7 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
     [Theory]
     [InlineData("/ready")]
     [InlineData("/live")]
+    [InlineData("/version")]
     public async Task Does_not_forward_other_methods_on_the_api_meta_routes(string path)
     {
         var response = await _client.PostAsync(path, content: null);

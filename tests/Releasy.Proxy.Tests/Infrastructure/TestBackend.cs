@@ -66,6 +66,7 @@ public sealed class TestBackend : IAsyncDisposable
         // The API's meta routes, which the proxy forwards; the body names the instance that answered.
         app.MapMethods("/ready", ["GET", "HEAD", "POST"], () => Results.Json(new { status = "ok", backend = Name }));
         app.MapMethods("/live", ["GET", "HEAD", "POST"], () => Results.Json(new { status = "ok", backend = Name }));
+        app.MapMethods("/version", ["GET", "HEAD", "POST"], () => Results.Json(new { version = "test", backend = Name }));
         app.MapGet("/openapi.json", () => Results.Json(new { backend = Name, openapi = "3.1.0" }));
         app.MapPost("/v1/upload", async (HttpRequest request) =>
         {
