@@ -54,10 +54,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build {project} first: {dll} is missing.");
     }
 
-    public static ServiceProcess Start(string project, IReadOnlyDictionary<string, string?> environment)
+    public static ServiceProcess Start(string project, IReadOnlyDictionary<string, string?> environment) =>
+        StartDll(LocateDll(project), environment);
+
+    /// <summary>Runs a service from any build output, such as an earlier release's.</summary>
+    public static ServiceProcess StartDll(string dll, IReadOnlyDictionary<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var dll = LocateDll(project);
         var info = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
