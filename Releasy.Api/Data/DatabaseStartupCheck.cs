@@ -56,7 +56,7 @@ public sealed partial class DatabaseStartupCheck(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The database has {Count} migration(s) newer than this build (latest: {Latest}); serving on the expanded schema")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "The database has {Count} migration(s) this build does not know (latest: {Latest}), from a newer release; serving on the expanded schema")]
     private static partial void LogNewerSchema(ILogger logger, int count, string latest);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "RELEASY_MIGRATE_ON_START: applying {Count} migration(s)")]
