@@ -60,13 +60,13 @@ public sealed class ShutdownDrainTests
             [ShutdownDrainOptions.DrainVariable] = "0",
         });
         _ = api.Server;
+        var host = api.Services.GetRequiredService<IOptions<HostOptions>>().Value;
         var lifetime = api.Services.GetRequiredService<IHostApplicationLifetime>();
         var stopped = Signal(lifetime.ApplicationStopped);
 
         lifetime.StopApplication();
 
         await stopped.WaitAsync(StopTimeout);
-        var host = api.Services.GetRequiredService<IOptions<HostOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(ShutdownDrainOptions.DefaultGraceSeconds), host.ShutdownTimeout);
     }
 

@@ -9,7 +9,7 @@ namespace Releasy.Api.Tests.Lifecycle;
 /// <summary>
 /// SIGTERM on the real API process: readiness 503 during the drain while requests are still served, then the
 /// listener closes, the request that was in flight before the signal completes, and the process exits 0.
-/// The drain runs on the real clock here (a process has no fake one), so it is short.
+/// The drain runs on the real clock here (a process has no fake one): long enough for the probes in it on a busy machine.
 /// </summary>
 public sealed class ShutdownProcessTests
 {
@@ -26,7 +26,7 @@ public sealed class ShutdownProcessTests
             ["ConnectionStrings__releasydb"] = database.ConnectionString,
             ["RELEASY_BIND_ADDR"] = $"127.0.0.1:{port}",
             ["RELEASY_ADMIN_API_KEY"] = AdminKey,
-            [ShutdownDrainOptions.DrainVariable] = "3",
+            [ShutdownDrainOptions.DrainVariable] = "20",
         });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         http.DefaultRequestHeaders.ConnectionClose = true; // Every probe on a new connection, as a new client would.
@@ -34,11 +34,10 @@ public sealed class ShutdownProcessTests
         await WithOutputAsync(api, () => Eventually.UntilAsync(() => Status(http, "/health", api), s => s == HttpStatusCode.OK, "the API to become healthy", Timeout));
 
         // Started before the signal: the server has taken the request (it asked for the body with 100 Continue).
-        const string body = """{"name":"in flight at shutdown"}""";
-        using var inFlight = await StartPostAsync(port, "/v1/admin/customers", body);
+        using var inFlight = await StartPostAsync(port, "/v1/admin/customers");
         api.Terminate();
 
-        await Eventually.UntilAsync(() => Status(http, "/health", api), s => s == HttpStatusCode.ServiceUnavailable, "/health to turn 503");
+        await Eventually.UntilAsync(() => Status(http, "/health", api), s => s == HttpStatusCode.ServiceUnavailable, "/health to turn 503", Timeout);
         var ready = await http.GetAsync("/ready");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Contains("shutting down", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -47,13 +46,13 @@ public sealed class ShutdownProcessTests
             new StringContent("""{"name":"during the drain"}""", Encoding.UTF8, "application/json"))).StatusCode);
 
         // After the drain the listener closes, but the process waits for the request it still holds.
-        await Eventually.UntilAsync(() => Refused(http), refused => refused, "the listener to close after the drain");
+        await Eventually.UntilAsync(() => Refused(http), refused => refused, "the listener to close after the drain", Timeout);
         Assert.False(api.HasExited, "the API exited with a request in flight");
 
-        var response = await inFlight.FinishAsync(body);
+        var response = await inFlight.FinishAsync("""{"name":"in flight at shutdown"}""");
         Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
         Assert.Equal(0, await api.WaitForExitAsync(Timeout));
-        Assert.Contains("draining for 3 s", api.Output, StringComparison.Ordinal);
+        Assert.Contains("draining for 20 s", api.Output, StringComparison.Ordinal);
         await using var db = database.CreateContext();
         Assert.Equal(2, await db.Customers.CountAsync(c => c.Name == "in flight at shutdown" || c.Name == "during the drain"));
     }
@@ -89,14 +88,17 @@ public sealed class ShutdownProcessTests
         }
     }
 
-    /// <summary>Sends a request's head with <c>Expect: 100-continue</c> and returns once the server asks for the body.</summary>
-    private static async Task<PendingRequest> StartPostAsync(int port, string path, string body)
+    /// <summary>
+    /// Sends a request's head (chunked, <c>Expect: 100-continue</c>) and returns once the server asks for the body.
+    /// The body then trickles in as JSON whitespace, fast enough for Kestrel's minimum data rate, until finished.
+    /// </summary>
+    private static async Task<PendingRequest> StartPostAsync(int port, string path)
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", port);
         var stream = tcp.GetStream();
         var head = $"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nx-releasy-admin-key: {AdminKey}\r\n" +
-            $"Content-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nExpect: 100-continue\r\n\r\n";
+            "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
         var interim = await ReadHeadAsync(stream);
         Assert.StartsWith("HTTP/1.1 100", interim, StringComparison.Ordinal);
@@ -121,19 +123,60 @@ public sealed class ShutdownProcessTests
         return text.ToString();
     }
 
-    private sealed class PendingRequest(TcpClient tcp) : IDisposable
+    private sealed class PendingRequest : IDisposable
     {
-        /// <summary>Sends the body and reads the whole response (the server closes the connection as it stops).</summary>
-        public async Task<string> FinishAsync(string body)
+        private static readonly byte[] Whitespace = Chunk(new string(' ', 512));
+        private readonly TcpClient _tcp;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _trickle;
+
+        public PendingRequest(TcpClient tcp)
         {
-            var stream = tcp.GetStream();
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(body));
+            _tcp = tcp;
+            _trickle = TrickleAsync(tcp.GetStream(), _stop.Token);
+        }
+
+        /// <summary>Sends the rest of the body and reads the whole response (the server closes as it stops).</summary>
+        public async Task<string> FinishAsync(string json)
+        {
+            await _stop.CancelAsync();
+            await _trickle;
+            var stream = _tcp.GetStream();
+            await stream.WriteAsync(Chunk(json));
+            await stream.WriteAsync("0\r\n\r\n"u8.ToArray());
             using var timeout = new CancellationTokenSource(Timeout);
             using var received = new MemoryStream();
             await stream.CopyToAsync(received, timeout.Token);
             return Encoding.UTF8.GetString(received.ToArray());
         }
 
-        public void Dispose() => tcp.Dispose();
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _tcp.Dispose();
+            _stop.Dispose();
+        }
+
+        private static async Task TrickleAsync(NetworkStream stream, CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await stream.WriteAsync(Whitespace, CancellationToken.None);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100), stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+
+        private static byte[] Chunk(string text)
+        {
+            var data = Encoding.UTF8.GetBytes(text);
+            return [.. Encoding.ASCII.GetBytes($"{data.Length:x}\r\n"), .. data, .. "\r\n"u8.ToArray()];
+        }
     }
 }
