@@ -49,6 +49,8 @@ public static class ApplicationServiceExtensions
         services.AddSingleton(sp => ReleasySettings.Parse(sp.GetRequiredService<IConfiguration>(), database));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DatabaseStartupCheck>();
+        services.AddSingleton(BuildIdentity.FromConfiguration(builder.Configuration, typeof(ApplicationServiceExtensions).Assembly));
+        services.AddSingleton<SchemaMigrationReader>();
         // The contract's check comes first, so a failing /health or /ready says "database unavailable".
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [MetaApi.ReadyTag]);
         builder.AddReleasyDatabase(database);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Releasy.Api;
 using Releasy.Api.ApiKeys;
 using Releasy.Api.Artifacts;
@@ -38,10 +39,10 @@ try
     await app.CheckStartupAsync();
     await app.RunAsync();
 }
-catch (Exception ex) when (ex.GetBaseException() is StartupException startup)
+catch (Exception ex) when (ex.GetBaseException() is StartupException or OptionsValidationException)
 {
     // One clear line, as the original printed it, and a non-zero exit.
-    await Console.Error.WriteLineAsync($"Error: \"{startup.Message}\"");
+    await Console.Error.WriteLineAsync($"Error: \"{ex.GetBaseException().Message}\"");
     return 1;
 }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -22,10 +23,19 @@ public static class Extensions
     public const string AlivePath = "/alive";
     public const string LiveTag = "live";
 
+    /// <summary>Checks that readiness probes run (besides <c>/health</c>, which runs every check).</summary>
+    public const string ReadyTag = "ready";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        if (builder is WebApplicationBuilder)
+        {
+            // Only servers drain; a worker (the migration service) stops as soon as it is done.
+            builder.AddShutdownDrain();
+        }
+
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
@@ -81,6 +91,24 @@ public static class Extensions
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Drain-aware shutdown (<see cref="ShutdownDrain"/>): readiness turns 503 on SIGTERM, the server keeps serving
+    /// for <c>RELEASY_SHUTDOWN_DRAIN_SECONDS</c>, then finishes its requests in flight within
+    /// <c>RELEASY_SHUTDOWN_GRACE_SECONDS</c>.
+    /// </summary>
+    public static TBuilder AddShutdownDrain<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var options = ShutdownDrainOptions.FromConfiguration(builder.Configuration);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ShutdownDrain>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        services.AddHealthChecks().AddCheck<ShutdownDrainHealthCheck>("shutdown", tags: [ReadyTag]);
         return builder;
     }
 

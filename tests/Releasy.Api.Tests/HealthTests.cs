@@ -20,7 +20,7 @@ public sealed class HealthTests
         var database = await TestDatabase.CreateAsync(provider: DatabaseProvider.Postgres);
         await using var api = new ReleasyApiFactory(database);
         var client = api.CreateClient();
-        Assert.Equal(["self", "database", "ReleasyDbContext"], CheckNames(api));
+        Assert.Equal(["self", "shutdown", "database", "ReleasyDbContext"], CheckNames(api));
         foreach (var probe in Probes)
         {
             var ok = await client.GetAsync(probe);
@@ -46,7 +46,7 @@ public sealed class HealthTests
         await using var api = new ReleasyApiFactory(database);
         var client = api.CreateClient();
 
-        Assert.Equal(["self", "database"], CheckNames(api));
+        Assert.Equal(["self", "shutdown", "database"], CheckNames(api));
         foreach (var probe in Probes)
         {
             Assert.Equal("""{"status":"ok"}""", await (await client.GetAsync(probe)).Content.ReadAsStringAsync());

@@ -57,6 +57,8 @@ public sealed class ApiStartupTests
     [InlineData("RELEASY_DATABASE_MAX_CONNECTIONS", "0", "RELEASY_DATABASE_MAX_CONNECTIONS must be between 1 and 1000")]
     [InlineData("RELEASY_DATABASE_MAX_CONNECTIONS", "5000", "RELEASY_DATABASE_MAX_CONNECTIONS must be between 1 and 1000")]
     [InlineData("RELEASY_ARTIFACT_BUCKET", "only-the-bucket", "artifact storage config requires bucket, region, access key, and secret key")]
+    [InlineData("RELEASY_SHUTDOWN_DRAIN_SECONDS", "-1", "RELEASY_SHUTDOWN_DRAIN_SECONDS must be a whole number of seconds between 0 and 600")]
+    [InlineData("RELEASY_SHUTDOWN_GRACE_SECONDS", "0", "RELEASY_SHUTDOWN_GRACE_SECONDS must be a whole number of seconds between 1 and 600")]
     public async Task Api_exits_with_one_clear_line_on_invalid_configuration(string variable, string value, string message)
     {
         await using var api = ServiceProcess.Start("Releasy.Api", new Dictionary<string, string?>

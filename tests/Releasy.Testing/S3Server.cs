@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Reflection;
 
 namespace Releasy.Testing;
 
@@ -29,7 +28,7 @@ public static class S3Server
             return (configured.Trim().TrimEnd('/'), Environment.GetEnvironmentVariable(BucketVariable) ?? "releasy-artifacts");
         }
 
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var script = Path.Combine(root, "tests", "node_modules", "s3rver", "bin", "s3rver.js");
         if (!File.Exists(script))
         {
@@ -92,23 +91,5 @@ public static class S3Server
         }
 
         throw new InvalidOperationException($"s3rver did not start listening on {endpoint} within 30 s.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Releasy.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        // Built with an artifacts path outside the clone: the clone this assembly was built from.
-        var built = typeof(S3Server).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        return built is not null && File.Exists(Path.Combine(built, "Releasy.sln"))
-            ? built
-            : throw new InvalidOperationException("Releasy.sln was not found above the test binaries or where they were built.");
     }
 }

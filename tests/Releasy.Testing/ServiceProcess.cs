@@ -34,6 +34,17 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Sends SIGTERM, as an orchestrator does to stop a service (Process.Kill sends SIGKILL).</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with exit code {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>The built dll of a service, found beside the test assembly in the artifacts folder.</summary>
     public static string LocateDll(string project)
     {
@@ -43,10 +54,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build {project} first: {dll} is missing.");
     }
 
-    public static ServiceProcess Start(string project, IReadOnlyDictionary<string, string?> environment)
+    public static ServiceProcess Start(string project, IReadOnlyDictionary<string, string?> environment) =>
+        StartDll(LocateDll(project), environment);
+
+    /// <summary>Runs a service from any build output, such as an earlier release's.</summary>
+    public static ServiceProcess StartDll(string dll, IReadOnlyDictionary<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var dll = LocateDll(project);
         var info = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,

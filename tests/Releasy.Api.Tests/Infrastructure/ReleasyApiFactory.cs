@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Releasy.Api.Tests.Infrastructure;
@@ -30,6 +31,8 @@ public sealed class ReleasyApiFactory(TestDatabase database, IReadOnlyDictionary
         builder.UseSetting("ConnectionStrings:releasydb", database.ConnectionString);
         builder.UseSetting("RELEASY_ADMIN_API_KEY", AdminKey);
         builder.UseSetting("RELEASY_PUBLIC_BASE_URL", PublicBaseUrl);
+        // Disposing a factory stops its host: with the fake clock a drain would never end. Drain tests set their own.
+        builder.UseSetting(ShutdownDrainOptions.DrainVariable, "0");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
