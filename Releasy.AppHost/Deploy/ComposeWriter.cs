@@ -106,6 +106,7 @@ public static class ComposeWriter
             ("ports", service.IsPublic && http is not null ? new List<string> { $"${{{PublicPortVariable}:-{http.Port}}}:{http.Port}" } : null),
             ("depends_on", dependsOn.Count > 0 ? dependsOn : null),
             ("healthcheck", HealthCheck(service)),
+            ("stop_grace_period", service.IsProject && http is not null ? $"{DeployConventions.ServiceStopSeconds + 3}s" : null),
             ("restart", topology.RunsToCompletion(service) ? "no" : "unless-stopped"));
     }
 

@@ -13,6 +13,10 @@ public static class DeployConventions
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
 
+    // A web service drains for 12 s after SIGTERM (/health turns 503 while it keeps serving), then gives requests in
+    // flight up to 15 s (ServiceDefaults' ShutdownDrain); the platform must wait that long before it kills it.
+    public const int ServiceStopSeconds = 12 + 15;
+
     // The .NET images' non-root account ($APP_UID), and the postgres account of the official PostgreSQL image.
     public const int AppUserId = 1654;
     public const int PostgresUserId = 999;

@@ -34,9 +34,9 @@ public sealed class KubernetesWriter(DeployTopology topology, DeploymentOptions 
     private const string ConnectionStringsPrefix = "ConnectionStrings__";
 
     // Long enough for the endpoints controller and the proxies in front to stop sending new requests to a pod
-    // that is terminating, and well inside the grace period.
+    // that is terminating; the grace period covers that pause, the service's own drain and its requests in flight.
     private const int PreStopPauseSeconds = 10;
-    private const int GracePeriodSeconds = 30;
+    private const int GracePeriodSeconds = PreStopPauseSeconds + DeployConventions.ServiceStopSeconds + 8;
 
     /// <summary>The services the deployment leaves out: PostgreSQL, when the database is external.</summary>
     private readonly HashSet<string> _omitted = options.Database == DatabaseMode.External

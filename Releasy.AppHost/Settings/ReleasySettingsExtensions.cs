@@ -8,6 +8,7 @@ public static class ReleasySettingsExtensions
 {
     public const string BindAddressVariable = "RELEASY_BIND_ADDR";
     public const string DefaultBindAddress = "0.0.0.0:8080";
+    public const string DrainVariable = "RELEASY_SHUTDOWN_DRAIN_SECONDS";
     private const int PublishedPort = 8080;
 
     // Not passed through: the proxy alone binds, and the database reaches the services as ConnectionStrings__*.
@@ -25,11 +26,14 @@ public static class ReleasySettingsExtensions
             ? new IPEndPoint(IPAddress.Any, PublishedPort)
             : ParseBindAddress(proxy.ApplicationBuilder.Configuration[BindAddressVariable] ?? DefaultBindAddress);
 
-        return proxy
+        proxy
             .WithHttpEndpoint(port: bind.Port, targetPort: bind.Port, isProxied: false)
             .WithEndpointsInEnvironment(_ => false)
             .WithEnvironment(BindAddressVariable, bind.ToString())
             .WithExternalHttpEndpoints();
+
+        // The local proxy is the only entry: while it drained, nothing else would take its traffic.
+        return proxy.ApplicationBuilder.ExecutionContext.IsRunMode ? proxy.WithEnvironment(DrainVariable, "0") : proxy;
     }
 
     /// <summary>
@@ -57,6 +61,10 @@ public static class ReleasySettingsExtensions
                 // The API reads RELEASY_BIND_ADDR before ASPNETCORE_URLS, and would otherwise inherit the proxy's.
                 context.EnvironmentVariables[BindAddressVariable] = ReferenceExpression.Create(
                     $"127.0.0.1:{api.GetEndpoint("http").Property(EndpointProperty.TargetPort)}");
+
+                // Rollouts take an instance out of the proxy's rotation before they stop it, and the orchestrator
+                // kills a slow stop: a short drain, so the write-behind queues flush in time. RELEASY_* settings win.
+                context.EnvironmentVariables[DrainVariable] = "2";
 
                 foreach (var (key, value) in configuration.AsEnumerable())
                 {
