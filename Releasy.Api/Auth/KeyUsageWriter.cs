@@ -1,0 +1,137 @@
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Releasy.Api.Data;
+using Releasy.Api.Options;
+
+namespace Releasy.Api.Auth;
+
+/// <summary>
+/// Stamps the recorded key uses on <c>last_used_at</c> every <see cref="Interval"/> (on <see cref="TimeProvider"/>)
+/// and once more after the web server has stopped: one UPDATE per flush, which never moves a stamp backwards
+/// (another instance may have written a later one). A key deleted meanwhile is simply not matched. A failed flush
+/// is logged once and its uses go back to the recorder for the next one.
+/// </summary>
+public sealed partial class KeyUsageWriter(
+    KeyUsageRecorder recorder, IServiceScopeFactory scopes, DatabaseOptions database, TimeProvider clock,
+    ILogger<KeyUsageWriter> logger) : IHostedLifecycleService, IDisposable
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    /// <summary>Keys per statement: far above a normal flush, and inside both providers' parameter limits.</summary>
+    private const int MaxKeysPerStatement = 5_000;
+
+    private const string PostgresSql = """
+        UPDATE api_keys AS k SET last_used_at = u.used_at
+        FROM unnest(@ids, @used) AS u(id, used_at)
+        WHERE k.id = u.id AND (k.last_used_at IS NULL OR k.last_used_at < u.used_at)
+        """;
+
+    private const string SqliteSql = """
+        UPDATE api_keys SET last_used_at = u.used_at
+        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS used_at FROM json_each(@uses)) AS u
+        WHERE api_keys.id = u.id AND (api_keys.last_used_at IS NULL OR api_keys.last_used_at < u.used_at)
+        """;
+
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loop;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>After the web server has stopped: the last uses are written, within the shutdown timeout.</summary>
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await FlushAsync(cancellationToken);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Writes every use recorded so far; returns how many keys were stamped.</summary>
+    public async Task<int> FlushAsync(CancellationToken ct = default)
+    {
+        await _flushing.WaitAsync(ct);
+        try
+        {
+            var uses = recorder.Take();
+            var stamped = 0;
+            foreach (var chunk in uses.Chunk(MaxKeysPerStatement))
+            {
+                stamped += await WriteAsync(chunk, ct);
+            }
+
+            return stamped;
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _flushing.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        using var timer = new PeriodicTimer(Interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                await FlushAsync(_stopping.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: StoppedAsync flushes once more.
+        }
+    }
+
+    private async Task<int> WriteAsync((string ApiKeyId, long UsedAt)[] uses, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ReleasyDbContext>();
+            return database.Provider == DatabaseProvider.Postgres
+                ? await db.Database.ExecuteSqlRawAsync(PostgresSql, [
+                    new NpgsqlParameter("ids", uses.Select(u => u.ApiKeyId).ToArray()),
+                    new NpgsqlParameter("used", uses.Select(u => u.UsedAt).ToArray())], ct)
+                : await db.Database.ExecuteSqlRawAsync(SqliteSql, [
+                    new SqliteParameter("@uses", JsonSerializer.Serialize(uses.Select(u => new object[] { u.ApiKeyId, u.UsedAt })))], ct);
+        }
+        catch (DbException ex)
+        {
+            LogFlushFailed(logger, uses.Length, ex.GetType().Name, ex.Message);
+            foreach (var (id, usedAt) in uses)
+            {
+                recorder.Record(id, usedAt);
+            }
+
+            return 0;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not stamp last_used_at on {Count} API keys (retried on the next flush): {ErrorType}: {Error}")]
+    private static partial void LogFlushFailed(ILogger logger, int count, string errorType, string error);
+}
