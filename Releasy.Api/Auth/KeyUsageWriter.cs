@@ -47,7 +47,7 @@ public sealed partial class KeyUsageWriter(
     /// <summary>After the web server has stopped: the last uses are written, within the shutdown timeout.</summary>
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        _stopping.Cancel();
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -85,20 +85,21 @@ public sealed partial class KeyUsageWriter(
         }
     }
 
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        _flushing.Dispose();
-    }
+    /// <summary>
+    /// Stops the periodic flush if the host never stopped it. The semaphore and the token source stay undisposed (no
+    /// wait handle or timer is ever created on them), so a flush or stop racing the container's disposal still works.
+    /// </summary>
+    public void Dispose() => _stopping.Cancel();
 
     private async Task RunAsync()
     {
+        var stopping = _stopping.Token;
         using var timer = new PeriodicTimer(Interval, clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            while (await timer.WaitForNextTickAsync(stopping))
             {
-                await FlushAsync(_stopping.Token);
+                await FlushAsync(stopping);
             }
         }
         catch (OperationCanceledException)
