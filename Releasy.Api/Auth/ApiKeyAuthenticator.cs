@@ -77,7 +77,7 @@ public sealed partial class ApiKeyAuthenticator(
         }
 
         var key = match;
-        var reason = match.SuspendedAt is not null ? "suspended"
+        var reason = key.SuspendedAt is not null ? "suspended"
             : key.RevokedAt is not null ? "revoked"
             : key.ExpiresAt is { } expires && expires <= now ? "expired"
             : null;

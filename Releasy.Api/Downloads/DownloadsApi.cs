@@ -29,7 +29,8 @@ public static partial class DownloadsApi
 
     public static async Task<IResult> IssueToken(
         JsonBody<DownloadTokenRequest> body, HttpContext context, ReleasyDbContext db, DownloadQueries queries,
-        IdempotencyService idempotency, SecretHasher hasher, ReleasySettings settings, ReleasyMetrics metrics, TimeProvider clock, CancellationToken ct)
+        IdempotencyService idempotency, SecretHasher hasher, ReleasySettings settings, ReleasyMetrics metrics, TimeProvider clock,
+        CancellationToken ct)
     {
         var input = body.Value;
         var customerId = ApiKeyPrincipal.Get(context).CustomerId;
@@ -142,7 +143,6 @@ public static partial class DownloadsApi
         }
 
         var found = row!;
-
         if (storage.Store is not { } store)
         {
             return ApiError.ServiceUnavailable(ArtifactStorage.NotConfiguredMessage);

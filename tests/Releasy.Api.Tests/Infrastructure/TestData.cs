@@ -227,12 +227,14 @@ public static class TestData
 
     /// <summary>
     /// The audit events <paramref name="act"/> wrote, oldest first. Events are written behind the response, so this
-    /// waits for the API's own audit writer to write everything queued so far.
+    /// waits for the API's own audit writer before (earlier requests' events are not <paramref name="act"/>'s) and
+    /// after.
     /// </summary>
     public static async Task<List<AuditEvent>> AuditEventsWrittenByAsync(ReleasyApiFactory api, Func<Task> act)
     {
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(act);
+        await api.FlushAuditAsync();
         await using var db = api.Database.CreateContext();
         var before = await db.AuditEvents.Select(e => e.Id).ToListAsync();
         await act();
