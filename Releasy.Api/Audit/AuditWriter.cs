@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Releasy.Api.Background;
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
 using Releasy.Api.Telemetry;
@@ -8,41 +9,18 @@ namespace Releasy.Api.Audit;
 /// <summary>
 /// Writes the queued audit events in batches: each wake-up takes what has accumulated (up to
 /// <see cref="MaxBatch"/>) and inserts it with one save, which EF sends as multi-row inserts. It drains the queue
-/// after the web server has stopped (<see cref="StoppedAsync"/>), so the events of the last requests are written,
+/// after the web server has stopped (<see cref="WriteBehindService"/>), so the events of the last requests are written,
 /// within the host's shutdown timeout. A failed batch is logged once and counted, never retried.
 /// </summary>
 public sealed partial class AuditWriter(
-    AuditQueue queue, IServiceScopeFactory scopes, ReleasyMetrics metrics, ILogger<AuditWriter> logger) : IHostedLifecycleService
+    AuditQueue queue, IServiceScopeFactory scopes, ReleasyMetrics metrics, ILogger<AuditWriter> logger) : WriteBehindService
 {
     public const int MaxBatch = 1_000;
 
-    private Task? _loop;
+    /// <summary>The queue closes; the loop writes what it holds and ends.</summary>
+    protected override void EndLoop() => queue.Complete();
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _loop = Task.Run(RunAsync, CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Called after every hosted service has stopped, the web server included: no request can queue more.</summary>
-    public async Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        queue.Complete();
-        if (_loop is not null)
-        {
-            await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
-
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private async Task RunAsync()
+    protected override async Task RunAsync()
     {
         var reader = queue.Reader;
         var batch = new List<AuditEvent>(MaxBatch);

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Releasy.Api.Background;
 using Releasy.Api.Data;
 using Releasy.Api.Options;
 
@@ -15,7 +16,7 @@ namespace Releasy.Api.Auth;
 /// </summary>
 public sealed partial class KeyUsageWriter(
     KeyUsageRecorder recorder, IServiceScopeFactory scopes, DatabaseOptions database, TimeProvider clock,
-    ILogger<KeyUsageWriter> logger) : IHostedLifecycleService, IDisposable
+    ILogger<KeyUsageWriter> logger) : WriteBehindService, IDisposable
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -36,33 +37,6 @@ public sealed partial class KeyUsageWriter(
 
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
-
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _loop = Task.Run(RunAsync, CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>After the web server has stopped: the last uses are written, within the shutdown timeout.</summary>
-    public async Task StoppedAsync(CancellationToken cancellationToken)
-    {
-        _stopping.Cancel();
-        if (_loop is not null)
-        {
-            await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-
-        await FlushAsync(cancellationToken);
-    }
-
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Writes every use recorded so far; returns how many keys were stamped.</summary>
     public async Task<int> FlushAsync(CancellationToken ct = default)
@@ -91,7 +65,12 @@ public sealed partial class KeyUsageWriter(
     /// </summary>
     public void Dispose() => _stopping.Cancel();
 
-    private async Task RunAsync()
+    protected override void EndLoop() => _stopping.Cancel();
+
+    /// <summary>After the web server has stopped: the last uses are written, within the shutdown timeout.</summary>
+    protected override Task DrainAsync(CancellationToken ct) => FlushAsync(ct);
+
+    protected override async Task RunAsync()
     {
         var stopping = _stopping.Token;
         using var timer = new PeriodicTimer(Interval, clock);
@@ -104,7 +83,7 @@ public sealed partial class KeyUsageWriter(
         }
         catch (OperationCanceledException)
         {
-            // Stopping: StoppedAsync flushes once more.
+            // Stopping: DrainAsync flushes once more.
         }
     }
 
