@@ -1,12 +1,17 @@
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Releasy.Api.Audit;
 using Releasy.Api.Auth;
+using Releasy.Api.Caching;
 using Releasy.Api.Auth.Jwt;
 using Releasy.Api.Data;
+using Releasy.Api.Downloads;
+using Releasy.Api.Entitlements;
 using Releasy.Api.Http;
 using Releasy.Api.Idempotency;
 using Releasy.Api.Meta;
 using Releasy.Api.Options;
+using Releasy.Api.Releases;
 using Releasy.Api.Storage;
 using Releasy.Api.Telemetry;
 
@@ -63,9 +68,35 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<OperatorAuthenticator>();
         services.AddOperatorJwt();
         services.AddScoped<ApiKeyAuthenticator>();
+        services.AddCustomerHotPath();
         services.AddScoped<IdempotencyService>();
         services.AddArtifactStorage();
         return builder;
+    }
+
+    /// <summary>
+    /// The customer hot path (contract 0.10): short-lived read caches, compiled queries, and the usage bookkeeping
+    /// written behind the requests (audit events, <c>last_used_at</c>), plus the audit retention pruner.
+    /// </summary>
+    private static void AddCustomerHotPath(this IServiceCollection services)
+    {
+        services.AddSingleton<CacheEpoch>();
+        services.AddSingleton<ApiKeyLookup>();
+        services.AddSingleton<EntitlementWindowCache>();
+        services.AddSingleton<CustomerReleasePages>();
+        services.AddSingleton<DownloadQueries>();
+        services.AddSingleton(sp => new AuditQueue(sp.GetRequiredService<ReleasyMetrics>()));
+        services.AddSingleton<KeyUsageRecorder>();
+        services.AddHostedSingleton<AuditWriter>();
+        services.AddHostedSingleton<KeyUsageWriter>();
+        services.AddHostedSingleton<AuditPruner>();
+    }
+
+    /// <summary>A hosted service that is also resolvable, so tests can flush or prune through the running instance.</summary>
+    private static void AddHostedSingleton<T>(this IServiceCollection services) where T : class, IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddHostedService(sp => sp.GetRequiredService<T>());
     }
 
     /// <summary>

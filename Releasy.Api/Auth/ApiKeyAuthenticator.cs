@@ -4,20 +4,20 @@ using System.Text;
 using System.Text.Json;
 using Releasy.Api.Audit;
 using Releasy.Api.Data;
-using Releasy.Api.Data.Entities;
 using Releasy.Api.Http;
 using Releasy.Api.Telemetry;
 
 namespace Releasy.Api.Auth;
 
 /// <summary>
-/// Customer API key authentication in the contract's exact order (2.7.2). Every outcome writes an
-/// <c>api_key.auth</c> audit event and the matching <c>releasy.api_key.auth</c> measurement; success also stamps
-/// <c>last_used_at</c>, in the same save.
+/// Customer API key authentication in the contract's exact order (2.7.2). Every outcome queues an
+/// <c>api_key.auth</c> audit event (<see cref="AuditQueue"/>) and records the matching <c>releasy.api_key.auth</c>
+/// measurement; success also records the key's use, which <see cref="KeyUsageWriter"/> stamps on
+/// <c>last_used_at</c> a few seconds later (contract 0.10). Only the rare legacy-hash upgrade writes during the request.
 /// </summary>
 public sealed partial class ApiKeyAuthenticator(
-    ReleasyDbContext db, SecretHasher hasher, VerifiedKeyCache cache, ApiKeyVerificationGuard guard, TimeProvider clock,
-    ReleasyMetrics metrics, ILogger<ApiKeyAuthenticator> logger)
+    ReleasyDbContext db, ApiKeyLookup lookup, SecretHasher hasher, VerifiedKeyCache cache, ApiKeyVerificationGuard guard,
+    AuditQueue audit, KeyUsageRecorder usage, TimeProvider clock, ReleasyMetrics metrics, ILogger<ApiKeyAuthenticator> logger)
 {
     /// <summary>The 503 of a request shed before verification (<see cref="ApiKeyVerificationGuard"/>).</summary>
     public const string BusyMessage = "api key verification busy";
@@ -29,17 +29,14 @@ public sealed partial class ApiKeyAuthenticator(
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         if (presented is null)
         {
-            return await RejectAsync(null, "missing_header", now, ct);
+            return Reject(null, "missing_header", now);
         }
 
         var prefix = SecretHasher.LookupPrefix(presented);
-        List<Candidate> candidates;
+        IReadOnlyList<KeyCandidate> candidates;
         try
         {
-            candidates = await db.ApiKeys
-                .Where(k => k.KeyPrefix == prefix)
-                .Join(db.Customers, k => k.CustomerId, c => c.Id, (k, c) => new Candidate(k, c.SuspendedAt))
-                .ToListAsync(ct);
+            candidates = await lookup.FindAsync(db, prefix, ct);
         }
         catch (DbException ex)
         {
@@ -54,7 +51,7 @@ public sealed partial class ApiKeyAuthenticator(
             // Only secrets not known to be good reach Argon2id, and only as far as the guard allows.
             if (guard.FailedRecently(fingerprint))
             {
-                return await RejectAsync(null, "not_found", now, ct);
+                return Reject(null, "not_found", now);
             }
 
             if (!guard.TryTakePrefixAllowance(prefix))
@@ -75,37 +72,51 @@ public sealed partial class ApiKeyAuthenticator(
             if (match is null)
             {
                 guard.RememberFailure(fingerprint);
-                return await RejectAsync(null, "not_found", now, ct);
+                return Reject(null, "not_found", now);
             }
         }
 
-        var key = match.Key;
-        var reason = match.SuspendedAt is not null ? "suspended"
+        var key = match;
+        var reason = key.SuspendedAt is not null ? "suspended"
             : key.RevokedAt is not null ? "revoked"
             : key.ExpiresAt is { } expires && expires <= now ? "expired"
             : null;
         if (reason is not null)
         {
-            return await RejectAsync(key, reason, now, ct);
+            return Reject(key, reason, now);
         }
 
         if (ParseScopes(key.Scopes) is not { } scopes)
         {
-            return await RejectAsync(key, "invalid_scopes", now, ct);
+            return Reject(key, "invalid_scopes", now);
         }
 
-        return await AcceptAsync(key, legacy ? hasher.HashApiKey(presented) : null, scopes, now, ct);
+        if (legacy)
+        {
+            var (upgraded, error) = await UpgradeLegacyHashAsync(key, presented, fingerprint, ct);
+            if (error is not null)
+            {
+                return ApiKeyAuthResult.Failure(error);
+            }
+
+            if (!upgraded)
+            {
+                return Reject(key, "not_found", now); // The key vanished between lookup and update.
+            }
+        }
+
+        return Accept(key, scopes, now);
     }
 
     /// <summary>A match without Argon2id: a hash this secret already verified against, or a legacy SHA-256 hash.</summary>
-    private (Candidate? Match, bool Legacy) FindKnownMatch(List<Candidate> candidates, string fingerprint)
+    private (KeyCandidate? Match, bool Legacy) FindKnownMatch(IReadOnlyList<KeyCandidate> candidates, string fingerprint)
     {
         foreach (var candidate in candidates)
         {
-            var stored = candidate.Key.KeyHash;
+            var stored = candidate.KeyHash;
             if (stored.StartsWith(ArgonPrefix, StringComparison.Ordinal))
             {
-                if (cache.IsVerified(fingerprint, candidate.Key.Id, stored))
+                if (cache.IsVerified(fingerprint, candidate.Id, stored))
                 {
                     return (candidate, false);
                 }
@@ -123,12 +134,12 @@ public sealed partial class ApiKeyAuthenticator(
     /// Argon2id against each stored hash; a prefix without one (unknown, or legacy only) costs one verification
     /// against the dummy hash instead, so the answer time does not tell whether the prefix exists.
     /// </summary>
-    private Candidate? Verify(List<Candidate> candidates, string presented, string fingerprint)
+    private KeyCandidate? Verify(IReadOnlyList<KeyCandidate> candidates, string presented, string fingerprint)
     {
         var verified = false;
         foreach (var candidate in candidates)
         {
-            var stored = candidate.Key.KeyHash;
+            var stored = candidate.KeyHash;
             if (!stored.StartsWith(ArgonPrefix, StringComparison.Ordinal))
             {
                 continue;
@@ -138,7 +149,7 @@ public sealed partial class ApiKeyAuthenticator(
             metrics.ApiKeyVerified(dummy: false);
             if (hasher.VerifyApiKey(stored, presented))
             {
-                cache.Remember(fingerprint, candidate.Key.Id, stored);
+                cache.Remember(fingerprint, candidate.Id, stored);
                 return candidate;
             }
         }
@@ -163,52 +174,54 @@ public sealed partial class ApiKeyAuthenticator(
         return ApiKeyAuthResult.Failure(ApiError.ServiceUnavailable(BusyMessage));
     }
 
-    private async Task<ApiKeyAuthResult> AcceptAsync(ApiKey key, string? upgradedHash, List<string> scopes, long now, CancellationToken ct)
+    /// <summary>
+    /// Replaces a legacy SHA-256 hash with Argon2id, synchronously (it happens once per legacy key): whether a row
+    /// was updated, or the contract's 500.
+    /// </summary>
+    private async Task<(bool Upgraded, ApiError? Error)> UpgradeLegacyHashAsync(KeyCandidate key, string presented, string fingerprint, CancellationToken ct)
     {
-        if (upgradedHash is not null)
-        {
-            key.KeyHash = upgradedHash;
-        }
-
-        key.LastUsedAt = now;
-        db.AuditEvents.Add(ApiKeyAuthAudit.Create(key.CustomerId, key.Id, accepted: true, "ok", now));
+        var upgraded = hasher.HashApiKey(presented);
+        int updated;
         try
         {
-            await db.SaveChangesAsync(ct);
+            updated = await db.ApiKeys.Where(k => k.Id == key.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.KeyHash, upgraded), ct);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbException ex)
         {
-            // The key vanished between lookup and update (RejectAsync drops the tracked changes).
-            return await RejectAsync(key, "not_found", now, ct);
-        }
-        catch (DbUpdateException ex)
-        {
-            db.ChangeTracker.Clear();
             LogDatabaseFailure(logger, ex, key.KeyPrefix);
-            return ApiKeyAuthResult.Failure(ApiError.Internal(
-                upgradedHash is null ? "failed to update api key usage" : "failed to update api key hash"));
+            return (false, ApiError.Internal("failed to update api key hash"));
+        }
+        finally
+        {
+            lookup.Forget(key.KeyPrefix);
         }
 
+        if (updated == 0)
+        {
+            return (false, null);
+        }
+
+        cache.Remember(fingerprint, key.Id, upgraded);
+        return (true, null);
+    }
+
+    /// <summary>
+    /// Success. The <c>last_used_at</c> stamp is deferred: a key deleted concurrently (only possible by SQL) is
+    /// accepted for this request, and the later stamp then touches no row, which is ignored.
+    /// </summary>
+    private ApiKeyAuthResult Accept(KeyCandidate key, List<string> scopes, long now)
+    {
+        usage.Record(key.Id, now);
+        audit.Enqueue(ApiKeyAuthAudit.Create(key.CustomerId, key.Id, accepted: true, "ok", now));
         LogAccepted(logger, key.Id, key.CustomerId);
         metrics.ApiKeyAuthenticated(accepted: true, "ok");
         return ApiKeyAuthResult.Success(new ApiKeyPrincipal(key.Id, key.CustomerId, key.KeyType, scopes, key.ExpiresAt));
     }
 
-    private async Task<ApiKeyAuthResult> RejectAsync(ApiKey? key, string reason, long now, CancellationToken ct)
+    private ApiKeyAuthResult Reject(KeyCandidate? key, string reason, long now)
     {
-        db.ChangeTracker.Clear();
-        db.AuditEvents.Add(ApiKeyAuthAudit.Create(key?.CustomerId, key?.Id, accepted: false, reason, now));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex)
-        {
-            // Audit writes are best-effort: a failed one never changes the answer.
-            db.ChangeTracker.Clear();
-            LogAuditFailure(logger, ex, reason);
-        }
-
+        audit.Enqueue(ApiKeyAuthAudit.Create(key?.CustomerId, key?.Id, accepted: false, reason, now));
         LogRejected(logger, reason, key?.Id);
         metrics.ApiKeyAuthenticated(accepted: false, reason);
         return ApiKeyAuthResult.Failure(ApiError.Unauthorized());
@@ -243,13 +256,8 @@ public sealed partial class ApiKeyAuthenticator(
         }
     }
 
-    private sealed record Candidate(ApiKey Key, long? SuspendedAt);
-
     [LoggerMessage(Level = LogLevel.Error, Message = "API key database operation failed for prefix {KeyPrefix}")]
     private static partial void LogDatabaseFailure(ILogger logger, Exception exception, string keyPrefix);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the api_key.auth audit event ({Reason})")]
-    private static partial void LogAuditFailure(ILogger logger, Exception exception, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "API key {ApiKeyId} of customer {CustomerId} accepted")]
     private static partial void LogAccepted(ILogger logger, string apiKeyId, string customerId);

@@ -1,3 +1,4 @@
+using Releasy.Api.Caching;
 using Releasy.Api.Http;
 
 namespace Releasy.Api.Auth;
@@ -10,10 +11,33 @@ public static class AuthEndpointExtensions
 {
     private const string RoleItem = "releasy.operator_role";
 
+    /// <summary>
+    /// Operator endpoints. After an operator write (any method but GET and HEAD) has run, this instance's read caches
+    /// are retired, so revocation, suspension, unpublish and entitlement changes apply to its next customer request
+    /// (other instances follow within the caches' lifetime).
+    /// </summary>
     public static TBuilder RequireOperator<TBuilder>(this TBuilder builder, RoleCheck check)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
-            await AuthenticateOperatorAsync(context.HttpContext, check) ?? await next(context));
+        {
+            var http = context.HttpContext;
+            if (await AuthenticateOperatorAsync(http, check) is { } error)
+            {
+                return error;
+            }
+
+            try
+            {
+                return await next(context);
+            }
+            finally
+            {
+                if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+                {
+                    http.RequestServices.GetRequiredService<CacheEpoch>().Invalidate();
+                }
+            }
+        });
 
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, string scope)
         where TBuilder : IEndpointConventionBuilder =>

@@ -4,7 +4,6 @@ using Releasy.Api.Artifacts;
 using Releasy.Api.Auth;
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
-using Releasy.Api.Entitlements;
 using Releasy.Api.Http;
 using Releasy.Api.Idempotency;
 using Releasy.Api.Options;
@@ -29,8 +28,9 @@ public static partial class DownloadsApi
     }
 
     public static async Task<IResult> IssueToken(
-        JsonBody<DownloadTokenRequest> body, HttpContext context, ReleasyDbContext db, IdempotencyService idempotency,
-        SecretHasher hasher, ReleasySettings settings, ReleasyMetrics metrics, TimeProvider clock, CancellationToken ct)
+        JsonBody<DownloadTokenRequest> body, HttpContext context, ReleasyDbContext db, DownloadQueries queries,
+        IdempotencyService idempotency, SecretHasher hasher, ReleasySettings settings, ReleasyMetrics metrics, TimeProvider clock,
+        CancellationToken ct)
     {
         var input = body.Value;
         var customerId = ApiKeyPrincipal.Get(context).CustomerId;
@@ -40,36 +40,32 @@ public static partial class DownloadsApi
         }
 
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
-        Artifact? artifact;
-        Release? release;
-        bool entitled;
+        DownloadQueries.IssueCheck? artifact;
         try
         {
-            artifact = await db.Artifacts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == artifactId, ct);
-            if (artifact is null)
-            {
-                return ApiError.NotFound("artifact not found");
-            }
-
-            release = await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == artifact.ReleaseId, ct);
-            if (release is null)
-            {
-                return ApiError.NotFound("release not found");
-            }
-
-            if (release.Status != Release.Published)
-            {
-                return ApiError.Forbidden("release not published");
-            }
-
-            entitled = await db.HasActiveEntitlementAsync(customerId, release.Product, now, ct);
+            artifact = await queries.IssueCheckAsync(db, artifactId, customerId, now, ct);
         }
         catch (DbException)
         {
             return ApiError.Internal("failed to lookup artifact");
         }
 
-        if (!entitled)
+        if (artifact is null)
+        {
+            return ApiError.NotFound("artifact not found");
+        }
+
+        if (artifact.ReleaseStatus is null)
+        {
+            return ApiError.NotFound("release not found");
+        }
+
+        if (!artifact.Published)
+        {
+            return ApiError.Forbidden("release not published");
+        }
+
+        if (!artifact.Entitled)
         {
             return ApiError.Forbidden("entitlement required");
         }
@@ -94,7 +90,7 @@ public static partial class DownloadsApi
             var row = new DownloadToken
             {
                 TokenHash = hasher.Sha256Hex(token),
-                ArtifactId = artifact.Id,
+                ArtifactId = artifact.ArtifactId,
                 CustomerId = customerId,
                 Purpose = RequestText.TrimToNull(input.Purpose),
                 ExpiresAt = now + ttl,
@@ -118,7 +114,7 @@ public static partial class DownloadsApi
     }
 
     public static async Task<IResult> ResolveToken(
-        string token, HttpContext context, ReleasyDbContext db, SecretHasher hasher, ArtifactStorage storage,
+        string token, HttpContext context, ReleasyDbContext db, DownloadQueries queries, SecretHasher hasher, ArtifactStorage storage,
         ReleasyMetrics metrics, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -130,57 +126,23 @@ public static partial class DownloadsApi
 
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var hash = hasher.Sha256Hex(presented);
-        DownloadToken? row;
-        Artifact? artifact;
+        DownloadQueries.Redemption? row;
         try
         {
-            using (ReleasyActivities.Source.StartActivity("authenticate download token"))
-            {
-                row = await db.DownloadTokens.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
-                if (row is null)
-                {
-                    return ApiError.NotFound("download token not found");
-                }
-
-                // Suspension is checked again here: a suspended customer's tokens stop working at once.
-                var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == row.CustomerId, ct);
-                if (customer is null || customer.SuspendedAt is not null)
-                {
-                    return ApiError.NotFound("download token not found");
-                }
-
-                if (row.ExpiresAt <= now)
-                {
-                    return ApiError.NotFound("download token expired");
-                }
-            }
-
-            using (ReleasyActivities.Source.StartActivity("check entitlement")?.SetTag("releasy.artifact_id", row.ArtifactId))
-            {
-                artifact = await db.Artifacts.AsNoTracking().SingleOrDefaultAsync(a => a.Id == row.ArtifactId, ct);
-                if (artifact is null)
-                {
-                    return ApiError.NotFound("artifact not found");
-                }
-
-                var release = await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == artifact.ReleaseId, ct);
-                if (release is null)
-                {
-                    return ApiError.NotFound("release not found");
-                }
-
-                if (release.Status != Release.Published
-                    || !await db.HasActiveEntitlementAsync(row.CustomerId, release.Product, now, ct))
-                {
-                    return ApiError.NotFound("release not available");
-                }
-            }
+            using var span = ReleasyActivities.Source.StartActivity("authenticate download token");
+            row = await queries.RedemptionAsync(db, hash, now, ct);
         }
         catch (DbException)
         {
             return ApiError.Internal("failed to lookup download token");
         }
 
+        if (Refusal(row, now) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var found = row!;
         if (storage.Store is not { } store)
         {
             return ApiError.ServiceUnavailable(ArtifactStorage.NotConfiguredMessage);
@@ -191,17 +153,40 @@ public static partial class DownloadsApi
         {
             // The link dies with the token: it lives exactly the token's remaining lifetime.
             using var presign = ReleasyActivities.Source.StartActivity("presign download");
-            location = store.PresignDownload(artifact.ObjectKey, row.ExpiresAt - now);
+            location = store.PresignDownload(found.ObjectKey!, found.ExpiresAt - now);
         }
         catch (ArtifactStoreException ex)
         {
-            LogPresignFailed(loggers.CreateLogger(typeof(DownloadsApi)), ex, artifact.Id);
+            LogPresignFailed(loggers.CreateLogger(typeof(DownloadsApi)), ex, found.ArtifactId);
             return ApiError.Internal("failed to presign download");
         }
 
         context.Response.Headers.CacheControl = "no-store";
         metrics.DownloadRedirected();
         return new StorageRedirect(location);
+    }
+
+    /// <summary>
+    /// The 404s of contract 3.8.2 in its order: token unknown, customer missing or suspended (a suspended customer's
+    /// tokens stop working at once), expired, artifact missing, release missing, release unpublished or not entitled.
+    /// </summary>
+    private static ApiError? Refusal(DownloadQueries.Redemption? row, long now)
+    {
+        if (row is null || !row.CustomerActive)
+        {
+            return ApiError.NotFound("download token not found");
+        }
+
+        if (row.ExpiresAt <= now)
+        {
+            return ApiError.NotFound("download token expired");
+        }
+
+        using var span = ReleasyActivities.Source.StartActivity("check entitlement")?.SetTag("releasy.artifact_id", row.ArtifactId);
+        return row.ObjectKey is null ? ApiError.NotFound("artifact not found")
+            : row.ReleaseStatus is null ? ApiError.NotFound("release not found")
+            : row.ReleaseStatus != Release.Published || !row.Entitled ? ApiError.NotFound("release not available")
+            : null;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Presigning the download of artifact {ArtifactId} failed")]

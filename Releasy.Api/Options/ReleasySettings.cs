@@ -9,6 +9,7 @@ public sealed class ReleasySettings
     public required ReleasyOptions Releasy { get; init; }
     public required OperatorJwtOptions Operator { get; init; }
     public required ArtifactStorageOptions Artifacts { get; init; }
+    public required AuditRetentionOptions AuditRetention { get; init; }
 
     public static ReleasySettings Parse(IConfiguration config) => Parse(config, DatabaseOptions.FromConfiguration(config));
 
@@ -20,6 +21,10 @@ public sealed class ReleasySettings
         var releasy = ReleasyOptions.FromConfiguration(config);
         var jwt = OperatorJwtOptions.FromConfiguration(config);
         var artifacts = ArtifactStorageOptions.FromConfiguration(config);
-        return new ReleasySettings { Database = database, Releasy = releasy, Operator = jwt, Artifacts = artifacts };
+        var retention = AuditRetentionOptions.FromConfiguration(config);
+        return new ReleasySettings
+        {
+            Database = database, Releasy = releasy, Operator = jwt, Artifacts = artifacts, AuditRetention = retention,
+        };
     }
 }

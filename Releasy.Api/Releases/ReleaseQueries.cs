@@ -4,7 +4,10 @@ using Releasy.Api.Http;
 
 namespace Releasy.Api.Releases;
 
-/// <summary>The reads behind <c>GET /v1/releases</c> (contract 3.6.2): both views, one page, one artifact batch.</summary>
+/// <summary>
+/// The operator view's reads behind <c>GET /v1/releases</c> (contract 3.6.2): one page, one artifact batch. The
+/// customer view reads through <see cref="CustomerReleasePages"/>.
+/// </summary>
 internal static class ReleaseQueries
 {
     /// <summary>Operator view: exact-equality filters, AND-combined.</summary>
@@ -30,29 +33,18 @@ internal static class ReleaseQueries
     }
 
     /// <summary>
-    /// Customer view: published releases of entitled products only. Null when nothing can be visible
-    /// (no entitlement, or a <c>product</c> filter outside the entitled set): an empty list, never a 403.
+    /// Customer view: the products whose published releases are visible (<see cref="CustomerReleasePages"/> reads
+    /// them). Null when nothing can be visible (no entitlement, or a <c>product</c> filter outside the entitled
+    /// set): an empty list, never a 403.
     /// </summary>
-    public static IQueryable<Release>? ForCustomer(ReleasyDbContext db, ReleaseListQuery query, List<string> entitled)
+    public static List<string>? VisibleProducts(ReleaseListQuery query, List<string> entitled)
     {
         if (query.Product is { } product)
         {
             entitled = entitled.Contains(product, StringComparer.Ordinal) ? [product] : [];
         }
 
-        if (entitled.Count == 0)
-        {
-            return null;
-        }
-
-        var releases = db.Releases.AsNoTracking()
-            .Where(r => r.Status == Release.Published && entitled.Contains(r.Product));
-        if (query.Version is { } version)
-        {
-            releases = releases.Where(r => r.Version == version);
-        }
-
-        return releases;
+        return entitled.Count == 0 ? null : entitled;
     }
 
     /// <summary>Newest first; the id breaks ties so pages never overlap.</summary>

@@ -100,33 +100,15 @@ public static partial class ReleasesApi
             return pagingError;
         }
 
-        IQueryable<Release>? releases;
-        if (customer is null)
+        if (customer is not null)
         {
-            releases = ReleaseQueries.ForOperator(db, query);
-        }
-        else
-        {
-            List<string> entitled;
-            try
-            {
-                entitled = await db.ActiveProductsAsync(customer.CustomerId, clock.GetUtcNow().ToUnixTimeSeconds(), ct);
-            }
-            catch (DbException)
-            {
-                return ApiError.Internal("failed to list entitlements");
-            }
-
-            releases = ReleaseQueries.ForCustomer(db, query, entitled);
+            return await ListForCustomerAsync(query, customer, db, http.RequestServices, clock, limit, offset, ct);
         }
 
-        List<ReleaseView> page = [];
+        List<ReleaseView> page;
         try
         {
-            if (releases is not null)
-            {
-                page = await ReleaseQueries.PageAsync(releases, limit, offset, ct);
-            }
+            page = await ReleaseQueries.PageAsync(ReleaseQueries.ForOperator(db, query), limit, offset, ct);
         }
         catch (DbException)
         {
@@ -146,6 +128,37 @@ public static partial class ReleasesApi
         }
 
         return TypedResults.Json(new ReleaseList(page, limit, offset), ReleasyJson.Options);
+    }
+
+    /// <summary>
+    /// The customer view, on the hot path: the entitled products at <c>now</c> from the cached entitlement windows,
+    /// then the cached page of their published releases.
+    /// </summary>
+    private static async Task<IResult> ListForCustomerAsync(
+        ReleaseListQuery query, ApiKeyPrincipal customer, ReleasyDbContext db, IServiceProvider services, TimeProvider clock,
+        int limit, long offset, CancellationToken ct)
+    {
+        List<string> entitled;
+        try
+        {
+            entitled = await services.GetRequiredService<EntitlementWindowCache>()
+                .ActiveProductsAsync(db, customer.CustomerId, clock.GetUtcNow().ToUnixTimeSeconds(), ct);
+        }
+        catch (DbException)
+        {
+            return ApiError.Internal("failed to list entitlements");
+        }
+
+        if (ReleaseQueries.VisibleProducts(query, entitled) is not { } products)
+        {
+            return TypedResults.Json(new ReleaseList([], limit, offset), ReleasyJson.Options);
+        }
+
+        var result = await services.GetRequiredService<CustomerReleasePages>()
+            .GetAsync(db, products, query.Version, query.IncludeArtifacts, limit, offset, ct);
+        return result.Error is { } error
+            ? ApiError.Internal(error)
+            : TypedResults.Json(new ReleaseList(result.Page!, limit, offset), ReleasyJson.Options);
     }
 
     public static Task<IResult> PublishRelease(

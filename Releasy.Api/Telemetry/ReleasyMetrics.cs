@@ -18,6 +18,9 @@ public sealed class ReleasyMetrics
     private readonly Counter<long> _apiKeyVerifications;
     private readonly Counter<long> _idempotencyReplayed;
     private readonly Counter<long> _releasesPublished;
+    private readonly Counter<long> _auditDropped;
+    private readonly Counter<long> _auditWriteFailed;
+    private readonly Counter<long> _auditPruned;
 
     public ReleasyMetrics(IMeterFactory meterFactory)
     {
@@ -35,6 +38,12 @@ public sealed class ReleasyMetrics
             "releasy.idempotency.replayed", "{response}", "Stored responses replayed for a repeated Idempotency-Key");
         _releasesPublished = meter.CreateCounter<long>(
             "releasy.releases.published", "{release}", "Releases moved from draft to published");
+        _auditDropped = meter.CreateCounter<long>(
+            "releasy.audit.dropped", "{event}", "Audit events dropped because the audit queue was full or closed");
+        _auditWriteFailed = meter.CreateCounter<long>(
+            "releasy.audit.write_failed", "{event}", "Audit events lost because their batch insert failed");
+        _auditPruned = meter.CreateCounter<long>(
+            "releasy.audit.pruned", "{event}", "Audit events deleted by the retention pruner");
     }
 
     public void DownloadTokenIssued() => _downloadTokensIssued.Add(1);
@@ -55,4 +64,10 @@ public sealed class ReleasyMetrics
         _idempotencyReplayed.Add(1, new KeyValuePair<string, object?>("endpoint", endpoint));
 
     public void ReleasePublished() => _releasesPublished.Add(1);
+
+    public void AuditDropped() => _auditDropped.Add(1);
+
+    public void AuditWriteFailed(int events) => _auditWriteFailed.Add(events);
+
+    public void AuditPruned(int events) => _auditPruned.Add(events);
 }

@@ -24,6 +24,7 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
         Assert.Equal(
             $$"""{"active":true,"api_key_id":"{{keyId}}","customer_id":"{{customerId}}","key_type":"integration","scopes":["keys:read","releases:read"],"expires_at":null}""",
             body.ToJsonString());
+        Assert.Equal(1, await fixture.Api.FlushKeyUsageAsync());
         await using var db = fixture.Api.Database.CreateContext();
         Assert.Equal(fixture.Api.Now, (await db.ApiKeys.SingleAsync(k => k.Id == keyId)).LastUsedAt);
         var audit = Assert.Single(events);
@@ -168,6 +169,7 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
         await response.AssertErrorAsync(HttpStatusCode.Forbidden, "forbidden", "missing scope");
         var audit = Assert.Single(events);
         Assert.Equal($$"""{"api_key_id":"{{keyId}}","outcome":"accept","reason":"ok"}""", audit.Payload);
+        await fixture.Api.FlushKeyUsageAsync();
         await using var db = fixture.Api.Database.CreateContext();
         Assert.Equal(fixture.Api.Now, (await db.ApiKeys.SingleAsync(k => k.Id == keyId)).LastUsedAt);
     }
@@ -221,6 +223,8 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
 
         Assert.Equal(keyId, (string?)(await first.AssertOkAsync())["api_key_id"]);
         await second.AssertOkAsync();
+        await api.FlushKeyUsageAsync();
+        await api.FlushAuditAsync();
         await using var check = database.CreateContext();
         var row = await check.ApiKeys.SingleAsync(k => k.Id == keyId);
         Assert.StartsWith("$argon2id$v=19$m=19456,t=2,p=1$", row.KeyHash);
@@ -258,7 +262,7 @@ public sealed class ApiKeyAuthenticationTests(ApiFixture fixture) : IClassFixtur
     private async Task<(HttpResponseMessage Response, List<AuditEvent> Events)> IntrospectAuditedAsync(HttpClient client)
     {
         HttpResponseMessage? response = null;
-        var events = await TestData.AuditEventsWrittenByAsync(fixture.Api.Database,
+        var events = await TestData.AuditEventsWrittenByAsync(fixture.Api,
             async () => response = await client.PostAsync(Introspect, null));
         return (response!, events);
     }

@@ -108,7 +108,7 @@ public sealed class ApiKeyVerificationGuardTests(ApiFixture fixture) : IClassFix
     private async Task<(HttpResponseMessage Response, List<AuditEvent> Events)> IntrospectAsync(string key)
     {
         HttpResponseMessage? response = null;
-        var events = await TestData.AuditEventsWrittenByAsync(Api.Database,
+        var events = await TestData.AuditEventsWrittenByAsync(Api,
             async () => response = await Api.CreateApiKeyClient(key).PostAsync(Introspect, null));
         return (response!, events);
     }

@@ -18,6 +18,7 @@ public sealed class AuditEventsApiTests(ApiFixture fixture) : IClassFixture<ApiF
         fixture.Api.Clock.Advance(TimeSpan.FromSeconds(10));
         await (await _admin.PostJsonAsync("/v1/admin/keys/revoke", new { api_key_id = keyId })).AssertOkAsync();
         await client.PostAsync("/v1/auth/introspect", null);
+        await fixture.Api.FlushAuditAsync(); // Audit events are written shortly after the response (contract 0.10).
 
         var body = await (await _admin.GetAsync($"{Path}?customer_id={customerId}")).AssertOkAsync();
 

@@ -10,7 +10,8 @@ namespace Releasy.Api.Tests.Infrastructure;
 /// <summary>
 /// The real API, in process, over a real database, with a clock the test moves by hand.
 /// </summary>
-public sealed class ReleasyApiFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class ReleasyApiFactory(
+    TestDatabase database, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key";
@@ -18,8 +19,10 @@ public sealed class ReleasyApiFactory(TestDatabase database, IReadOnlyDictionary
     /// <summary>The configured <c>RELEASY_PUBLIC_BASE_URL</c>: links to the embedded store start with it.</summary>
     public const string PublicBaseUrl = "https://downloads.example.test";
 
-    /// <summary>A fixed start, so tests never depend on the machine's clock.</summary>
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    /// <summary>Where every factory's clock starts: a fixed time, so tests never depend on the machine's clock.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Start);
 
     public TestDatabase Database => database;
 
@@ -38,7 +41,11 @@ public sealed class ReleasyApiFactory(TestDatabase database, IReadOnlyDictionary
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<TimeProvider>(Clock);
+            services?.Invoke(s);
+        });
     }
 
     public HttpClient CreateAdminClient()

@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Releasy.Api.Audit;
 using Releasy.Api.Auth;
+using Releasy.Api.Caching;
 using Releasy.Api.Data.Entities;
 
 namespace Releasy.Api.Tests.Infrastructure;
@@ -118,6 +120,7 @@ public static class TestData
         release.Status = published ? Release.Published : Release.Draft;
         release.PublishedAt = published ? api.Now : null;
         await db.SaveChangesAsync();
+        api.RetireCaches();
     }
 
     /// <summary>An artifact row without any stored object (enough for listing and issuing tokens).</summary>
@@ -222,16 +225,46 @@ public static class TestData
         return (id, objectKey);
     }
 
-    /// <summary>The audit events <paramref name="act"/> wrote, oldest first.</summary>
-    public static async Task<List<AuditEvent>> AuditEventsWrittenByAsync(TestDatabase database, Func<Task> act)
+    /// <summary>
+    /// The audit events <paramref name="act"/> wrote, oldest first. Events are written behind the response, so this
+    /// waits for the API's own audit writer before (earlier requests' events are not <paramref name="act"/>'s) and
+    /// after.
+    /// </summary>
+    public static async Task<List<AuditEvent>> AuditEventsWrittenByAsync(ReleasyApiFactory api, Func<Task> act)
     {
-        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(act);
-        await using var db = database.CreateContext();
+        await api.FlushAuditAsync();
+        await using var db = api.Database.CreateContext();
         var before = await db.AuditEvents.Select(e => e.Id).ToListAsync();
         await act();
+        await api.FlushAuditAsync();
         var events = await db.AuditEvents.AsNoTracking().Where(e => !before.Contains(e.Id)).ToListAsync();
         return events.OrderBy(e => e.CreatedAt).ToList();
+    }
+
+    /// <summary>Waits until the API has written every audit event queued so far (bounded: a stuck writer fails the test).</summary>
+    public static Task FlushAuditAsync(this ReleasyApiFactory api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        return api.Services.GetRequiredService<AuditQueue>().FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Writes the key uses recorded so far to <c>last_used_at</c>, through the API's own writer.</summary>
+    public static Task<int> FlushKeyUsageAsync(this ReleasyApiFactory api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        return api.Services.GetRequiredService<KeyUsageWriter>().FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// Rows written straight to the database stand in for an operator's write through this API, which retires its
+    /// read caches at once; without that, a cached read would hide the change until the fake clock moved.
+    /// </summary>
+    public static void RetireCaches(this ReleasyApiFactory api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.Services.GetRequiredService<CacheEpoch>().Invalidate();
     }
 
     private static async Task AddAsync(ReleasyApiFactory api, object row)
@@ -239,5 +272,6 @@ public static class TestData
         await using var db = api.Database.CreateContext();
         db.Add(row);
         await db.SaveChangesAsync();
+        api.RetireCaches();
     }
 }
