@@ -54,26 +54,18 @@ public sealed partial class ApiKeyAuthenticator(
                 return Reject(null, "not_found", now);
             }
 
-            if (!guard.TryTakePrefixAllowance(prefix))
+            var verdict = await guard.VerifyOnceAsync(fingerprint, () => VerifyGuardedAsync(candidates, presented, prefix, fingerprint), ct);
+            if (verdict.ShedBy is { } limit)
             {
-                return Shed("prefix");
+                return Shed(limit);
             }
 
-            using (var slot = await guard.EnterAsync(ct))
+            if (verdict.Match is null)
             {
-                if (slot is null)
-                {
-                    return Shed("slots");
-                }
-
-                match = Verify(candidates, presented, fingerprint);
-            }
-
-            if (match is null)
-            {
-                guard.RememberFailure(fingerprint);
                 return Reject(null, "not_found", now);
             }
+
+            match = verdict.Match;
         }
 
         var key = match;
@@ -128,6 +120,29 @@ public sealed partial class ApiKeyAuthenticator(
         }
 
         return (null, false);
+    }
+
+    /// <summary>One verification as far as the guard allows: the prefix's allowance, then a slot.</summary>
+    private async Task<Verdict> VerifyGuardedAsync(IReadOnlyList<KeyCandidate> candidates, string presented, string prefix, string fingerprint)
+    {
+        if (!guard.TryTakePrefixAllowance(prefix))
+        {
+            return new Verdict(null, "prefix");
+        }
+
+        using var slot = await guard.EnterAsync(CancellationToken.None);
+        if (slot is null)
+        {
+            return new Verdict(null, "slots");
+        }
+
+        var match = Verify(candidates, presented, fingerprint);
+        if (match is null)
+        {
+            guard.RememberFailure(fingerprint);
+        }
+
+        return new Verdict(match, null);
     }
 
     /// <summary>
@@ -255,6 +270,9 @@ public sealed partial class ApiKeyAuthenticator(
             return null;
         }
     }
+
+    /// <summary>A shared verification's outcome: the matching key, or the guard limit that refused the work.</summary>
+    private sealed record Verdict(KeyCandidate? Match, string? ShedBy);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "API key database operation failed for prefix {KeyPrefix}")]
     private static partial void LogDatabaseFailure(ILogger logger, Exception exception, string keyPrefix);

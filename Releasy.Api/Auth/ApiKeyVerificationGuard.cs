@@ -10,7 +10,9 @@ namespace Releasy.Api.Auth;
 /// <item>a secret that failed recently is refused again without a second verification (a short negative cache,
 /// keyed by the peppered SHA-256, never the secret);</item>
 /// <item>each lookup prefix gets a fixed number of verifications per window, whether or not the prefix exists;</item>
-/// <item>at most half the processors verify at once, and a request that cannot get a slot quickly is shed.</item>
+/// <item>at most half the processors verify at once, and a request that cannot get a slot quickly is shed;</item>
+/// <item>requests presenting the same secret at the same time share one verification (a freshly started instance
+/// meets all of a busy client's requests with a cold cache).</item>
 /// </list>
 /// Windows run on <see cref="TimeProvider"/>. The tables are bounded: when one is full of live entries, new
 /// entries are not recorded (the concurrency limit still holds).
@@ -27,6 +29,7 @@ public sealed class ApiKeyVerificationGuard(TimeProvider clock) : IDisposable
     private readonly SemaphoreSlim _slots = new(Slots, Slots);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Window> _prefixes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<object?>> _inFlight = new(StringComparer.Ordinal);
 
     /// <summary>The secret with this fingerprint failed verification within <see cref="FailureLifetime"/>.</summary>
     public bool FailedRecently(string fingerprint) =>
@@ -84,6 +87,37 @@ public sealed class ApiKeyVerificationGuard(TimeProvider clock) : IDisposable
     /// <summary>A verification slot, or null when none frees up within <see cref="SlotWait"/>.</summary>
     public async Task<IDisposable?> EnterAsync(CancellationToken ct) =>
         await _slots.WaitAsync(SlotWait, ct) ? new Slot(_slots) : null;
+
+    /// <summary>
+    /// Runs <paramref name="verify"/> for this fingerprint unless a run for it is in flight, whose outcome is then
+    /// awaited instead. The run is not tied to one request's cancellation, since others may be waiting for it.
+    /// </summary>
+    public async Task<T> VerifyOnceAsync<T>(string fingerprint, Func<Task<T>> verify, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(verify);
+        var mine = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = _inFlight.GetOrAdd(fingerprint, mine.Task);
+        if (shared != mine.Task)
+        {
+            return (T)(await shared.WaitAsync(ct))!;
+        }
+
+        try
+        {
+            var outcome = await verify();
+            mine.SetResult(outcome);
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            mine.SetException(ex);
+            throw;
+        }
+        finally
+        {
+            _inFlight.TryRemove(KeyValuePair.Create(fingerprint, mine.Task));
+        }
+    }
 
     public void Dispose() => _slots.Dispose();
 

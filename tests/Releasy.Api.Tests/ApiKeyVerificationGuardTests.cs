@@ -102,6 +102,20 @@ public sealed class ApiKeyVerificationGuardTests(ApiFixture fixture) : IClassFix
         Assert.Equal([("dummy", 1L)], Counts(verifications));
     }
 
+    [Fact]
+    public async Task Concurrent_first_requests_with_one_key_share_one_verification_and_none_is_shed()
+    {
+        // A freshly started instance meets a busy client's whole burst before the key has ever verified here.
+        var (_, key) = await Api.SeedCustomerWithKeyAsync();
+        using var verifications = Verifications();
+        using var client = Api.CreateApiKeyClient(key);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => client.PostAsync(Introspect, null)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal([("stored", 1L)], Counts(verifications));
+    }
+
     /// <summary>The same prefix with a different (random) rest: a wrong secret that was never presented before.</summary>
     private static string WrongSecret(string key) => key[..SecretHasher.LookupPrefixLength] + Guid.NewGuid().ToString("N");
 
