@@ -51,6 +51,16 @@ ensure_node_tools() {
   fi
 }
 
+# The schema-compatibility test builds the previous release (tests/previous-release) from this clone's history.
+ensure_previous_release() {
+  local previous
+  previous=$(grep -Ev '^(#|$)' tests/previous-release | head -1)
+  if ! git cat-file -e "$previous^{commit}" 2>/dev/null && [ "$(git rev-parse --is-shallow-repository)" = true ]; then
+    log "fetching the history back to the previous release ($previous)"
+    git fetch --quiet --unshallow || log "could not fetch the history: the schema-compatibility test will say what is missing"
+  fi
+}
+
 free_port() {
   local port
   while :; do
@@ -123,6 +133,7 @@ check_deploy_files() {
 ensure_postgres
 ensure_chromium
 ensure_node_tools
+ensure_previous_release
 start_postgres
 
 log "building"
