@@ -1,13 +1,16 @@
 using System.Data.Common;
+using System.Text.Json;
 using Releasy.Api.Caching;
 using Releasy.Api.Data;
 using Releasy.Api.Data.Entities;
+using Releasy.Api.Http;
 
 namespace Releasy.Api.Releases;
 
 /// <summary>
 /// The customer view's page of published releases (contract 3.6.2), with their artifacts when asked: two compiled
-/// queries, cached briefly (<see cref="ShortLivedCache{TKey, TValue}"/>) per product set, version filter and page.
+/// queries, cached briefly (<see cref="ShortLivedCache{TKey, TValue}"/>) per product set, version filter and page,
+/// as the answer's UTF-8 JSON (a page with artifacts runs to tens of kilobytes: serialising it was most of a hit).
 /// Customers entitled to the same products share entries; an unpublish or delete on any instance is visible
 /// within the cache's lifetime. Entitlement is decided before, against <c>now</c>.
 /// </summary>
@@ -55,7 +58,7 @@ public sealed class CustomerReleasePages(CacheEpoch epoch, TimeProvider clock)
 
         if (!includeArtifacts || page.Count == 0)
         {
-            return new Result(page, null);
+            return Serialize(page, limit, offset);
         }
 
         var artifacts = new List<ArtifactOfRelease>();
@@ -72,10 +75,14 @@ public sealed class CustomerReleasePages(CacheEpoch epoch, TimeProvider clock)
         }
 
         var byRelease = artifacts.ToLookup(a => a.ReleaseId, a => a.Summary, StringComparer.Ordinal);
-        return new Result(page.ConvertAll(r => r with { Artifacts = byRelease[r.Id].ToList() }), null);
+        return Serialize(page.ConvertAll(r => r with { Artifacts = byRelease[r.Id].ToList() }), limit, offset);
     }
 
-    public sealed record Result(IReadOnlyList<ReleaseView>? Page, string? Error);
+    private static Result Serialize(List<ReleaseView> page, int limit, long offset) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(new ReleaseList(page, limit, offset), ReleasyJson.Options), null);
+
+    /// <summary>The answer's body (<see cref="ReleaseList"/> as JSON), or the contract's 500 message.</summary>
+    public sealed record Result(byte[]? Json, string? Error);
 
     private sealed record ArtifactOfRelease(string ReleaseId, ArtifactSummary Summary);
 

@@ -14,6 +14,8 @@ namespace Releasy.Api.Releases;
 public static partial class ReleasesApi
 {
     private const string LogCategory = "Releasy.Api.Releases";
+    // What TypedResults.Json sends, for the customer page that arrives already serialised.
+    private const string JsonContentType = "application/json; charset=utf-8";
 
     public static RouteGroupBuilder MapReleasesApi(this IEndpointRouteBuilder app)
     {
@@ -158,7 +160,7 @@ public static partial class ReleasesApi
             .GetAsync(db, products, query.Version, query.IncludeArtifacts, limit, offset, ct);
         return result.Error is { } error
             ? ApiError.Internal(error)
-            : TypedResults.Json(new ReleaseList(result.Page!, limit, offset), ReleasyJson.Options);
+            : TypedResults.Bytes(result.Json!, JsonContentType);
     }
 
     public static Task<IResult> PublishRelease(
