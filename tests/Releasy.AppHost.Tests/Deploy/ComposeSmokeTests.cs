@@ -112,38 +112,16 @@ public sealed partial class ComposeSmokeTests : IAsyncLifetime
     {
         using var admin = new HttpClient { BaseAddress = new Uri(publicUrl) };
         admin.DefaultRequestHeaders.Add("x-releasy-admin-key", adminKey);
-        var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
-        var bytes = RandomNumberGenerator.GetBytes(32 * 1024);
-
-        var customerId = (await PostAsync(admin, "/v1/admin/customers", new { name = "compose customer" })).GetProperty("id").GetString()!;
-        var key = (await PostAsync(admin, "/v1/admin/keys", new { customer_id = customerId, scopes = new[] { "releases:read", "downloads:token" } })).GetProperty("api_key").GetString()!;
-        await PostAsync(admin, $"/v1/admin/customers/{customerId}/entitlements", new { product = "compose-app", starts_at = now - 60 });
-        var releaseId = (await PostAsync(admin, "/v1/releases", new { product = "compose-app", version = "1.0.0" })).GetProperty("id").GetString()!;
-        var presign = await PostAsync(admin, $"/v1/releases/{releaseId}/artifacts/presign", new { filename = "app.tar.gz", platform = "linux-amd64" });
-        var uploadUrl = presign.GetProperty("upload_url").GetString()!;
-        Assert.StartsWith(publicUrl + "/", uploadUrl, StringComparison.Ordinal);
-
-        using var anonymous = new HttpClient();
-        var upload = await anonymous.PutAsync(uploadUrl, new ByteArrayContent(bytes));
-        Assert.True(upload.IsSuccessStatusCode, $"upload through the proxy: {(int)upload.StatusCode} {await upload.Content.ReadAsStringAsync()}");
-        var artifactId = presign.GetProperty("artifact_id").GetString()!;
-        await PostAsync(admin, $"/v1/releases/{releaseId}/artifacts", new
-        {
-            artifact_id = artifactId,
-            platform = "linux-amd64",
-            object_key = presign.GetProperty("object_key").GetString(),
-            checksum = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            size = bytes.Length,
-        });
-        var publish = await admin.PostAsync($"/v1/releases/{releaseId}/publish", null);
-        Assert.True(publish.IsSuccessStatusCode, $"publish: {(int)publish.StatusCode} {await publish.Content.ReadAsStringAsync()}");
+        var journey = await CustomerJourney.PublishAsync(admin, "compose-app", 32 * 1024);
+        Assert.StartsWith(publicUrl + "/", journey.UploadUrl, StringComparison.Ordinal);
 
         using var customer = new HttpClient { BaseAddress = new Uri(publicUrl) };
-        customer.DefaultRequestHeaders.Add("x-releasy-api-key", key);
-        Assert.Contains(releaseId, await customer.GetStringAsync("/v1/releases"), StringComparison.Ordinal);
-        var downloadUrl = (await PostAsync(customer, "/v1/downloads/token", new { artifact_id = artifactId })).GetProperty("download_url").GetString()!;
+        customer.DefaultRequestHeaders.Add("x-releasy-api-key", journey.ApiKey);
+        Assert.Contains(journey.ReleaseId, await customer.GetStringAsync("/v1/releases"), StringComparison.Ordinal);
+        var downloadUrl = (await PostAsync(customer, "/v1/downloads/token", new { artifact_id = journey.ArtifactId })).GetProperty("download_url").GetString()!;
         Assert.StartsWith(publicUrl + "/v1/downloads/", downloadUrl, StringComparison.Ordinal);
-        Assert.Equal(bytes, await anonymous.GetByteArrayAsync(downloadUrl));
+        using var anonymous = new HttpClient();
+        Assert.Equal(journey.Bytes, await anonymous.GetByteArrayAsync(downloadUrl));
     }
 
     private static async Task WaitHealthyAsync(string name, ServiceProcess process, string url)

@@ -16,6 +16,13 @@ public sealed record CustomerJourney(string ReleaseId, string ArtifactId, string
     {
         ArgumentNullException.ThrowIfNull(run);
         using var admin = run.CreateAdminClient();
+        return await PublishAsync(admin, product, size);
+    }
+
+    /// <summary>The operator's part through any deployment's public URL (the client's base address, admin key set).</summary>
+    public static async Task<CustomerJourney> PublishAsync(HttpClient admin, string product, int size)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
         var now = TimeProvider.System.GetUtcNow().ToUnixTimeSeconds();
         var bytes = RandomNumberGenerator.GetBytes(size);
 
