@@ -21,16 +21,9 @@ public sealed class ApiKeyLookup(CacheEpoch epoch, TimeProvider clock)
     private readonly ShortLivedCache<string, IReadOnlyList<KeyCandidate>> _cache = new(epoch, clock, capacity: 50_000);
 
     public Task<IReadOnlyList<KeyCandidate>> FindAsync(ReleasyDbContext db, string prefix, CancellationToken ct) =>
-        _cache.GetOrLoadAsync(prefix, (query: _byPrefix, db, prefix), static async (s, ct) =>
-        {
-            var rows = new List<KeyCandidate>();
-            await foreach (var row in s.query(s.db, s.prefix).WithCancellation(ct))
-            {
-                rows.Add(row);
-            }
-
-            return (IReadOnlyList<KeyCandidate>)rows;
-        }, static rows => rows.Count > 0, ct);
+        _cache.GetOrLoadAsync(prefix, (query: _byPrefix, db, prefix),
+            static async (s, ct) => (IReadOnlyList<KeyCandidate>)await s.query(s.db, s.prefix).ToListAsync(ct),
+            static rows => rows.Count > 0, ct);
 
     /// <summary>After this instance changed one of the prefix's rows itself.</summary>
     public void Forget(string prefix) => _cache.Remove(prefix);

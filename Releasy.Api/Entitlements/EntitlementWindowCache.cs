@@ -20,16 +20,9 @@ public sealed class EntitlementWindowCache(CacheEpoch epoch, TimeProvider clock)
     /// <summary>The distinct products the customer may access at <paramref name="now"/>, in ordinal order.</summary>
     public async Task<List<string>> ActiveProductsAsync(ReleasyDbContext db, string customerId, long now, CancellationToken ct)
     {
-        var windows = await _cache.GetOrLoadAsync(customerId, (query: _ofCustomer, db, customerId), static async (s, ct) =>
-        {
-            var rows = new List<EntitlementWindow>();
-            await foreach (var row in s.query(s.db, s.customerId).WithCancellation(ct))
-            {
-                rows.Add(row);
-            }
-
-            return (IReadOnlyList<EntitlementWindow>)rows;
-        }, keep: null, ct);
+        var windows = await _cache.GetOrLoadAsync(customerId, (query: _ofCustomer, db, customerId),
+            static async (s, ct) => (IReadOnlyList<EntitlementWindow>)await s.query(s.db, s.customerId).ToListAsync(ct),
+            keep: null, ct);
 
         var products = windows.Where(w => w.IsActiveAt(now)).Select(w => w.Product).Distinct(StringComparer.Ordinal).ToList();
         products.Sort(StringComparer.Ordinal);

@@ -43,13 +43,10 @@ public sealed class CustomerReleasePages(CacheEpoch epoch, TimeProvider clock)
     private async Task<Result> LoadAsync(
         ReleasyDbContext db, List<string> products, string? version, bool includeArtifacts, int limit, long offset, CancellationToken ct)
     {
-        var page = new List<ReleaseView>();
+        List<ReleaseView> page;
         try
         {
-            await foreach (var release in _page(db, products, version, (int)Math.Min(offset, int.MaxValue), limit).WithCancellation(ct))
-            {
-                page.Add(release);
-            }
+            page = await _page(db, products, version, (int)Math.Min(offset, int.MaxValue), limit).ToListAsync(ct);
         }
         catch (DbException)
         {
@@ -61,13 +58,10 @@ public sealed class CustomerReleasePages(CacheEpoch epoch, TimeProvider clock)
             return Serialize(page, limit, offset);
         }
 
-        var artifacts = new List<ArtifactOfRelease>();
+        List<ArtifactOfRelease> artifacts;
         try
         {
-            await foreach (var artifact in _artifacts(db, page.ConvertAll(r => r.Id)).WithCancellation(ct))
-            {
-                artifacts.Add(artifact);
-            }
+            artifacts = await _artifacts(db, page.ConvertAll(r => r.Id)).ToListAsync(ct);
         }
         catch (DbException)
         {
